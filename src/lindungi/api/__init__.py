@@ -1,0 +1,1 @@
+"""The HTTP API: the app factory, error rendering and request dependencies."""

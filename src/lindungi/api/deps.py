@@ -1,0 +1,122 @@
+"""Request dependencies: the unit of work, the principal, and permission checks.
+
+Every route under ``/api/v1`` declares what it needs with :class:`Requires` or
+:func:`public`. :class:`Router` refuses to register a route that declares neither,
+and writes the declaration into the OpenAPI document as ``x-permission``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Security
+from fastapi.dependencies.utils import get_dependant
+from fastapi.params import Depends as DependsParam
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
+
+from lindungi.auth import service as auth_service
+from lindungi.auth.permissions import Permission, Principal
+from lindungi.errors import AuthenticationError
+from lindungi.settings import Settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request, committed once before the response is sent."""
+    factory: sessionmaker[Session] = request.app.state.sessions
+    with factory() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was built with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from `lindungi tokens issue`.")
+
+
+def current_principal(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+) -> Principal:
+    """The authenticated caller; 401 when the token is missing, unknown, expired or revoked."""
+    if credentials is None:
+        raise AuthenticationError("missing bearer token: send 'Authorization: Bearer <token>'")
+    return auth_service.authenticate(session, credentials.credentials)
+
+
+@dataclass(frozen=True)
+class Requires:
+    """A route's declared permission; refuses (403) a caller who holds it at no scope.
+
+    Object-level checks (own record, own agency) follow in the handler with
+    :meth:`Principal.authorize`, once the record's owner is known.
+    """
+
+    resource: str
+    action: str
+
+    @property
+    def permission(self) -> Permission:
+        """The permission this route needs."""
+        return Permission(self.resource, self.action)
+
+    def __call__(self, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        principal.require(self.permission)
+        return principal
+
+
+def public() -> None:
+    """Marks a route that anyone may call without a token."""
+
+
+def declared_permission(
+    path: str, endpoint: Callable[..., Any], dependencies: Sequence[DependsParam] = ()
+) -> str | None:
+    """The permission an endpoint declares (``"public"`` for open ones), or ``None``."""
+    pending = list(get_dependant(path=path, call=endpoint).dependencies)
+    pending += [get_dependant(path=path, call=d.dependency) for d in dependencies if d.dependency]
+    while pending:
+        dep = pending.pop()
+        if isinstance(dep.call, Requires):
+            return str(dep.call.permission)
+        if dep.call is public:
+            return "public"
+        pending.extend(dep.dependencies)
+    return None
+
+
+class Router(APIRouter):
+    """An ``APIRouter`` whose every route must declare its permission."""
+
+    def add_api_route(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        """Register a route, refusing one that declares no permission."""
+        permission = declared_permission(
+            self.prefix + path,
+            endpoint,
+            list(self.dependencies) + list(kwargs.get("dependencies") or []),
+        )
+        if permission is None:
+            raise TypeError(
+                f"route {path!r} ({endpoint.__name__}) declares no permission: "
+                "depend on Requires(resource, action) or on public"
+            )
+        kwargs["openapi_extra"] = {
+            **(kwargs.get("openapi_extra") or {}),
+            "x-permission": permission,
+        }
+        super().add_api_route(path, endpoint, **kwargs)

@@ -1,0 +1,157 @@
+"""HTTP routes for agencies, users and tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Depends, Path, status
+
+from lindungi.api.deps import Requires, Router, SessionDep, SettingsDep
+from lindungi.auth import service
+from lindungi.auth.models import ApiToken
+from lindungi.auth.permissions import Permission, Principal
+from lindungi.auth.schemas import (
+    AgencyOut,
+    IssuedToken,
+    TokenCreate,
+    TokenOut,
+    UserCreate,
+    UserOut,
+)
+
+router = Router(tags=["agencies and users"])
+
+AgencyCode = Annotated[str, Path(max_length=32, description="An agency code, e.g. `bp2mi`.")]
+UsernamePath = Annotated[str, Path(max_length=64)]
+
+
+def _token_out(token: ApiToken, username: str) -> TokenOut:
+    return TokenOut(
+        id=token.id,
+        username=username,
+        prefix=token.prefix,
+        name=token.name,
+        created_at=token.created_at,
+        expires_at=token.expires_at,
+        revoked_at=token.revoked_at,
+        last_used_at=token.last_used_at,
+    )
+
+
+@router.get("/me", response_model=UserOut, summary="The caller's own account")
+def me(
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(Requires("users", "read"))],
+) -> UserOut:
+    return UserOut.model_validate(service.get_user(session, principal.username))
+
+
+@router.get("/agencies", response_model=list[AgencyOut], summary="The agencies of the hub")
+def agencies(
+    session: SessionDep,
+    _: Annotated[Principal, Depends(Requires("agencies", "read"))],
+) -> list[AgencyOut]:
+    return [AgencyOut.model_validate(a) for a in service.list_agencies(session)]
+
+
+@router.get("/agencies/{code}/users", response_model=list[UserOut], summary="An agency's users")
+def agency_users(
+    code: AgencyCode,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(Requires("users", "read"))],
+) -> list[UserOut]:
+    service.get_agency(session, code)
+    principal.authorize(Permission("users", "read"), owner_agency=code)
+    return [UserOut.model_validate(u) for u in service.list_users(session, code)]
+
+
+@router.post(
+    "/agencies/{code}/users",
+    response_model=UserOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a user in an agency",
+)
+def create_user(
+    code: AgencyCode,
+    body: UserCreate,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(Requires("users", "create"))],
+) -> UserOut:
+    service.get_agency(session, code)
+    principal.authorize(Permission("users", "create"), owner_agency=code)
+    user = service.add_user(
+        session, body.username, agency=code, roles=body.roles, full_name=body.full_name
+    )
+    return UserOut.model_validate(user)
+
+
+@router.get("/users/{username}", response_model=UserOut, summary="One user")
+def get_user(
+    username: UsernamePath,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(Requires("users", "read"))],
+) -> UserOut:
+    user = service.get_user(session, username)
+    principal.authorize(
+        Permission("users", "read"), owner_agency=user.agency_code, owner_user_id=user.id
+    )
+    return UserOut.model_validate(user)
+
+
+@router.get(
+    "/users/{username}/tokens", response_model=list[TokenOut], summary="A user's API tokens"
+)
+def user_tokens(
+    username: UsernamePath,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(Requires("tokens", "read"))],
+) -> list[TokenOut]:
+    user = service.get_user(session, username)
+    principal.authorize(
+        Permission("tokens", "read"), owner_agency=user.agency_code, owner_user_id=user.id
+    )
+    return [_token_out(t, user.username) for t in service.list_tokens(session, user)]
+
+
+@router.post(
+    "/users/{username}/tokens",
+    response_model=IssuedToken,
+    status_code=status.HTTP_201_CREATED,
+    summary="Issue an API token (its secret is shown once)",
+)
+def issue_token(
+    username: UsernamePath,
+    body: TokenCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Annotated[Principal, Depends(Requires("tokens", "issue"))],
+) -> IssuedToken:
+    user = service.get_user(session, username)
+    principal.authorize(
+        Permission("tokens", "issue"), owner_agency=user.agency_code, owner_user_id=user.id
+    )
+    days = body.expires_in_days or settings.token_ttl_days
+    issued = service.issue_token(
+        session,
+        user,
+        ttl=dt.timedelta(days=days),
+        name=body.name,
+        created_by=service.get_user(session, principal.username),
+    )
+    out = _token_out(issued.token, user.username)
+    return IssuedToken(**out.model_dump(), token=issued.secret)
+
+
+@router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke an API token")
+def revoke_token(
+    token_id: int,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(Requires("tokens", "revoke"))],
+) -> TokenOut:
+    token = service.get_token(session, token_id)
+    owner = token.user
+    principal.authorize(
+        Permission("tokens", "revoke"), owner_agency=owner.agency_code, owner_user_id=owner.id
+    )
+    return _token_out(service.revoke_token(session, token), owner.username)

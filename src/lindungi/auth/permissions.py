@@ -1,0 +1,205 @@
+"""Roles and permissions as data, and the pure check of a principal against them.
+
+A permission is a (resource, action) pair. A role grants permissions, each with a
+scope: the principal's own records, its agency's records, or all records. The role
+catalogue lives in code so that changing who may do what is a reviewed change with
+tests, like the SOP rulebook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from lindungi.errors import InvalidInputError, PermissionDeniedError
+
+
+class Scope(IntEnum):
+    """How far a grant reaches; a wider scope includes the narrower ones."""
+
+    OWN = 1
+    AGENCY = 2
+    ALL = 3
+
+
+@dataclass(frozen=True, order=True)
+class Permission:
+    """An action on a kind of resource, e.g. ``Permission("users", "create")``."""
+
+    resource: str
+    action: str
+
+    def __str__(self) -> str:
+        return f"{self.resource}:{self.action}"
+
+
+@dataclass(frozen=True)
+class Role:
+    """A named set of grants, available to some agencies (``None``: to all)."""
+
+    code: str
+    label_id: str
+    label_en: str
+    grants: dict[Permission, Scope]
+    agencies: frozenset[str] | None = None
+
+    def allowed_for(self, agency: str) -> bool:
+        """Whether a user of ``agency`` may hold this role."""
+        return self.agencies is None or agency in self.agencies
+
+
+def _grants(*items: tuple[str, str, Scope]) -> dict[Permission, Scope]:
+    return {Permission(resource, action): scope for resource, action, scope in items}
+
+
+# Every user may list the agencies, see their own account and manage their own tokens.
+_SELF = (
+    ("agencies", "read", Scope.ALL),
+    ("users", "read", Scope.OWN),
+    ("tokens", "read", Scope.OWN),
+    ("tokens", "issue", Scope.OWN),
+    ("tokens", "revoke", Scope.OWN),
+)
+
+ROLES: dict[str, Role] = {
+    r.code: r
+    for r in (
+        Role(
+            "admin",
+            "Administrator instansi",
+            "Agency administrator",
+            _grants(
+                ("agencies", "read", Scope.ALL),
+                ("users", "read", Scope.AGENCY),
+                ("users", "create", Scope.AGENCY),
+                ("users", "update", Scope.AGENCY),
+                ("tokens", "read", Scope.AGENCY),
+                ("tokens", "issue", Scope.AGENCY),
+                ("tokens", "revoke", Scope.AGENCY),
+            ),
+        ),
+        Role(
+            "officer",
+            "Petugas imigrasi",
+            "Immigration officer",
+            _grants(*_SELF),
+            frozenset({"imigrasi"}),
+        ),
+        Role(
+            "licensing",
+            "Petugas perizinan",
+            "Licensing officer",
+            _grants(*_SELF),
+            frozenset({"kemnaker"}),
+        ),
+        Role(
+            "case_worker",
+            "Pendamping kasus",
+            "Case worker",
+            _grants(*_SELF),
+            frozenset({"bp2mi", "kemlu"}),
+        ),
+        Role(
+            "consular",
+            "Petugas konsuler",
+            "Consular officer",
+            _grants(*_SELF),
+            frozenset({"kemlu"}),
+        ),
+        Role(
+            "investigator",
+            "Penyidik TPPO",
+            "Trafficking investigator",
+            _grants(*_SELF),
+            frozenset({"polri"}),
+        ),
+        Role(
+            "analyst",
+            "Analis",
+            "Analyst",
+            _grants(*_SELF),
+        ),
+    )
+}
+
+
+def role(code: str) -> Role:
+    """Look up a role, or name the roles that exist."""
+    try:
+        return ROLES[code]
+    except KeyError:
+        raise InvalidInputError(
+            f"unknown role {code!r}; known roles: {', '.join(sorted(ROLES))}"
+        ) from None
+
+
+def check_roles(agency: str, roles: list[str] | tuple[str, ...]) -> list[str]:
+    """Validate role codes for a user of ``agency``; return them sorted, deduplicated."""
+    if not roles:
+        raise InvalidInputError("a user needs at least one role")
+    for code in roles:
+        if not role(code).allowed_for(agency):
+            allowed = sorted(r.code for r in ROLES.values() if r.allowed_for(agency))
+            raise InvalidInputError(
+                f"role {code!r} is not available to agency {agency!r}; "
+                f"roles for {agency}: {', '.join(allowed)}"
+            )
+    return sorted(set(roles))
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: an authenticated user of one agency, with their roles."""
+
+    user_id: int
+    username: str
+    agency: str
+    roles: tuple[str, ...]
+    token_id: int | None = None
+    grants: dict[Permission, Scope] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(
+        cls, user_id: int, username: str, agency: str, roles: tuple[str, ...], token_id: int | None
+    ) -> Principal:
+        """Build a principal, merging its roles' grants (the widest scope wins)."""
+        merged: dict[Permission, Scope] = {}
+        for code in roles:
+            known = ROLES.get(code)
+            if known is None:  # a role retired from the catalogue grants nothing
+                continue
+            for permission, scope in known.grants.items():
+                merged[permission] = max(scope, merged.get(permission, scope))
+        return cls(user_id, username, agency, tuple(roles), token_id, merged)
+
+    def scope_for(self, permission: Permission) -> Scope | None:
+        """The widest scope this principal holds for ``permission``, if any."""
+        return self.grants.get(permission)
+
+    def require(self, permission: Permission) -> Scope:
+        """The principal's scope for ``permission``; 403 when it holds none."""
+        scope = self.scope_for(permission)
+        if scope is None:
+            raise PermissionDeniedError(f"{self.username} lacks the permission {permission}")
+        return scope
+
+    def authorize(
+        self,
+        permission: Permission,
+        *,
+        owner_agency: str | None,
+        owner_user_id: int | None = None,
+    ) -> None:
+        """Refuse (403) unless the grant's scope reaches a record owned as given."""
+        scope = self.require(permission)
+        if scope is Scope.ALL:
+            return
+        if scope is Scope.AGENCY and owner_agency == self.agency:
+            return
+        if owner_user_id is not None and owner_user_id == self.user_id:
+            return
+        whose = "another user" if owner_agency == self.agency else f"agency {owner_agency}"
+        raise PermissionDeniedError(
+            f"{self.username} ({self.agency}) may not {permission.action} "
+            f"{permission.resource} of {whose}"
+        )

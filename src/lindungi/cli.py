@@ -1,0 +1,118 @@
+"""The ``lindungi`` command (contract 7): init, serve, demo, users, tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from lindungi.auth.cli import tokens_app, users_app
+from lindungi.clitools import DbOption, engine_for, friendly_errors, settings_for
+from lindungi.db import safe_url, session_factory, transaction
+from lindungi.migrate import init_db, require_current
+from lindungi.settings import Settings
+
+app = typer.Typer(
+    name="lindungi",
+    help="Lindungi — Digital Migrant Protection Hub for Indonesia.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+HostOption = Annotated[str | None, typer.Option(help="Address to listen on [default: 127.0.0.1].")]
+PortOption = Annotated[
+    int | None, typer.Option(min=1, max=65535, help="Port to listen on [default: 8000].")
+]
+
+
+@app.command()
+@friendly_errors
+def init(db: DbOption = None) -> None:
+    """Create the database or upgrade it to this version's schema (idempotent)."""
+    settings = settings_for(db)
+    engine = engine_for(settings)
+    try:
+        result = init_db(engine)
+    finally:
+        engine.dispose()
+    where = safe_url(settings.database_url)
+    if result.changed:
+        typer.echo(f"{where}: upgraded from {result.before or 'empty'} to {result.after}")
+    else:
+        typer.echo(f"{where}: up to date at {result.after}; nothing changed")
+
+
+def _serve(settings: Settings, host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from lindungi.api.app import create_app
+
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    typer.echo(f"Lindungi serving on http://{bind_host}:{bind_port} (Ctrl+C to stop)", err=True)
+    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+
+
+@app.command()
+@friendly_errors
+def serve(host: HostOption = None, port: PortOption = None, db: DbOption = None) -> None:
+    """Serve the HTTP API (and, later, the console) on an initialised database."""
+    settings = settings_for(db)
+    engine = engine_for(settings)
+    try:
+        require_current(engine)
+    finally:
+        engine.dispose()
+    _serve(settings, host, port)
+
+
+@app.command()
+@friendly_errors
+def demo(
+    host: HostOption = None,
+    port: PortOption = None,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic scenario.")] = 20231,
+    people: Annotated[int, typer.Option(min=0, help="How many synthetic people.")] = 200,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Load, print, and exit.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Load the SYNTHETIC demonstration scenario (idempotent) and serve the hub."""
+    from lindungi.demo import service as demo_service
+    from lindungi.demo.generator import generate
+
+    settings = settings_for(db)
+    engine = engine_for(settings)
+    try:
+        init_db(engine)
+        scenario = generate(seed=seed, people=people)
+        with transaction(session_factory(engine)) as session:
+            report = demo_service.load(session, scenario)
+            logins = demo_service.issue_logins(
+                session, scenario, dt.timedelta(days=settings.token_ttl_days)
+            )
+    finally:
+        engine.dispose()
+    url = f"http://{host or settings.host}:{port or settings.port}"
+    typer.echo(f"{scenario.label} (seed {seed})")
+    typer.echo(
+        f"database {safe_url(settings.database_url)}: {report.people_added} people and "
+        f"{report.users_added} users added, {report.people_kept + report.users_kept} already there"
+    )
+    typer.echo(f"hub: {url}   API: {url}/api/v1   OpenAPI: {url}/openapi.json")
+    typer.echo("demo logins (synthetic; for this demo only):")
+    for login in logins:
+        typer.echo(
+            f"  {login.agency:<9} {login.username:<22} {','.join(login.roles):<13} "
+            f"password {login.password}  token {login.token}"
+        )
+    if not no_serve:
+        _serve(settings, host, port)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,82 @@
+"""What every command shares: the ``--db`` option, opening the database, and
+turning a user's mistake into one line on stderr and a non-zero exit."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from lindungi.db import make_engine, session_factory, transaction
+from lindungi.errors import LindungiError
+from lindungi.migrate import require_current
+from lindungi.settings import Settings, load_settings
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="URL",
+        help="Database URL (SQLAlchemy form); default: LINDUNGI_DATABASE_URL or an SQLite "
+        "file in your user data folder.",
+        show_default=False,
+    ),
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``error: message`` on stderr and return the exit to raise."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn domain errors raised by a command into one line and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except LindungiError as err:
+            raise fail(err.detail) from None
+
+    return wrapper
+
+
+def settings_for(db: str | None) -> Settings:
+    """Settings from the environment, with ``--db`` taking precedence."""
+    return load_settings(database_url=db)
+
+
+def engine_for(settings: Settings) -> Engine:
+    """An engine for the configured database (no connection made yet)."""
+    return make_engine(settings.database_url)
+
+
+@contextmanager
+def unit_of_work(settings: Settings) -> Iterator[Session]:
+    """A session on an up-to-date database, committed once when the command succeeds."""
+    engine = engine_for(settings)
+    try:
+        require_current(engine)
+        with transaction(session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def stdin_secret() -> str:
+    """One line read from standard input, without its newline (for passwords)."""
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise fail("expected a password on standard input")
+    return line

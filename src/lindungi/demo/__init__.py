@@ -1,0 +1,1 @@
+"""The synthetic demonstration scenario used by `lindungi demo` and by tests."""

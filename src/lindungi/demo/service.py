@@ -1,0 +1,128 @@
+"""Load the synthetic scenario into the database, idempotently."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lindungi.auth import service as auth_service
+from lindungi.auth.models import ApiToken, User
+from lindungi.db import utcnow
+from lindungi.demo.generator import DemoScenario, DemoUser
+from lindungi.errors import ConflictError
+from lindungi.people.models import PersonRecord
+
+DEMO_SOURCE = "demo"
+DEMO_TOKEN_NAME = "demo"  # noqa: S105 - a label, not a secret
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """A demo user's credentials, shown to whoever starts the demo."""
+
+    username: str
+    agency: str
+    roles: tuple[str, ...]
+    password: str
+    token: str
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load added, and what was already there."""
+
+    people_added: int
+    people_kept: int
+    users_added: int
+    users_kept: int
+
+
+def load(session: Session, scenario: DemoScenario) -> LoadReport:
+    """Insert the scenario's people and users that are not there yet.
+
+    People are keyed by (source ``demo``, record id), users by username; loading the
+    same scenario twice adds nothing. A real (non-synthetic) user already holding a
+    demo username is never touched: that is refused.
+    """
+    existing_people = set(
+        session.scalars(
+            select(PersonRecord.source_record_id).where(PersonRecord.source == DEMO_SOURCE)
+        )
+    )
+    now = utcnow()
+    new_people = [
+        PersonRecord(
+            source=DEMO_SOURCE,
+            source_record_id=p.record_id,
+            full_name=p.full_name,
+            sex=p.sex,
+            birth_date=p.birth_date,
+            nik=p.nik,
+            passport_no=p.passport_no,
+            phone=p.phone,
+            address=p.address,
+            city=p.city,
+            province_code=p.province_code,
+            synthetic=True,
+            first_seen=now,
+            last_seen=now,
+        )
+        for p in scenario.people
+        if p.record_id not in existing_people
+    ]
+    session.add_all(new_people)
+    users_added = sum(_ensure_user(session, u) for u in scenario.users)
+    session.flush()
+    return LoadReport(
+        people_added=len(new_people),
+        people_kept=len(scenario.people) - len(new_people),
+        users_added=users_added,
+        users_kept=len(scenario.users) - users_added,
+    )
+
+
+def _ensure_user(session: Session, demo: DemoUser) -> bool:
+    found = session.scalar(select(User).where(User.username == demo.username))
+    if found is not None:
+        if not found.synthetic:
+            raise ConflictError(
+                f"user {demo.username!r} exists and is not a demo user; "
+                "load the demo into a database of its own"
+            )
+        return False
+    auth_service.add_user(
+        session,
+        demo.username,
+        agency=demo.agency,
+        roles=demo.roles,
+        full_name=demo.full_name,
+        password=demo.password,
+        synthetic=True,
+    )
+    return True
+
+
+def issue_logins(session: Session, scenario: DemoScenario, ttl: dt.timedelta) -> list[DemoLogin]:
+    """Fresh demo tokens for the scenario's users, revoking their previous demo tokens.
+
+    Tokens are stored only as hashes, so a restarted demo cannot show the old ones.
+    """
+    logins = []
+    for demo in scenario.users:
+        user = auth_service.get_user(session, demo.username)
+        for old in session.scalars(
+            select(ApiToken).where(
+                ApiToken.user_id == user.id,
+                ApiToken.name == DEMO_TOKEN_NAME,
+                ApiToken.revoked_at.is_(None),
+            )
+        ):
+            auth_service.revoke_token(session, old)
+        issued = auth_service.issue_token(session, user, ttl=ttl, name=DEMO_TOKEN_NAME)
+        logins.append(
+            DemoLogin(demo.username, demo.agency, demo.roles, demo.password, issued.secret)
+        )
+    return logins

@@ -1,0 +1,7 @@
+"""Every table of the hub, imported in one place for migrations and tests."""
+
+from lindungi.auth.models import Agency, ApiToken, User, UserRole
+from lindungi.db import Base
+from lindungi.people.models import PersonRecord
+
+__all__ = ["Agency", "ApiToken", "Base", "PersonRecord", "User", "UserRole"]

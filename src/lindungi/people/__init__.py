@@ -1,0 +1,1 @@
+"""Citizens and their identity documents; NIK, passport and phone handling."""

@@ -1,0 +1,73 @@
+"""The hub's settings: one class, read from ``LINDUNGI_*`` environment variables.
+
+Tests and commands build settings through :func:`load_settings` instead of patching
+globals, so every caller can pass its own overrides (``--db URL`` on the command line,
+a temporary database in a test).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from platformdirs import user_data_dir
+from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from lindungi.errors import ConfigurationError
+
+#: The secret shipped for development. It must never protect real data.
+DEVELOPMENT_SECRET = "lindungi-development-secret-do-not-use"  # noqa: S105
+
+Environment = Literal["development", "test", "production"]
+
+
+def default_database_url() -> str:
+    """An SQLite file in the user's data directory (created on first use)."""
+    path = Path(user_data_dir("lindungi", appauthor=False)) / "lindungi.db"
+    return f"sqlite:///{path}"
+
+
+class Settings(BaseSettings):
+    """Everything the hub can be told from outside, with safe defaults for a laptop."""
+
+    model_config = SettingsConfigDict(env_prefix="LINDUNGI_", extra="ignore")
+
+    environment: Environment = "development"
+    database_url: str = Field(default_factory=default_database_url)
+    secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    token_ttl_days: int = Field(default=30, ge=1, le=365)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> Settings:
+        if self.environment != "development":
+            secret = self.secret_key.get_secret_value()
+            if secret == DEVELOPMENT_SECRET:
+                raise ValueError(
+                    "LINDUNGI_SECRET_KEY still has the development default; "
+                    f"set a secret of your own when LINDUNGI_ENVIRONMENT={self.environment}"
+                )
+            if len(secret) < 32:
+                raise ValueError("LINDUNGI_SECRET_KEY must be at least 32 characters long")
+        return self
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings from the environment, with ``overrides`` taking precedence.
+
+    ``None`` overrides are dropped so that an unset command-line option falls back
+    to the environment. Invalid settings raise :class:`ConfigurationError` with one
+    line per problem, naming the variable.
+    """
+    given = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = "LINDUNGI_" + "_".join(str(p) for p in error["loc"]).upper()
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(message if not error["loc"] else f"{where}: {message}")
+        raise ConfigurationError("; ".join(problems)) from None

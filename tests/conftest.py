@@ -1,0 +1,106 @@
+"""Shared fixtures: every storage test runs on SQLite and on PostgreSQL, rolled back.
+
+PostgreSQL comes from ``LINDUNGI_TEST_POSTGRES_URL`` (default: the local server,
+database ``lindungi_test``, recreated at the start of the run). ``.ci/run`` makes sure
+the server is up; without it the PostgreSQL half of the suite fails loudly rather
+than being skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from lindungi.api.app import create_app
+from lindungi.db import make_engine
+from lindungi.migrate import init_db
+from lindungi.settings import Settings, load_settings
+
+POSTGRES_URL = os.environ.get(
+    "LINDUNGI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/lindungi_test"
+)
+TEST_SECRET = "test-secret-" + "x" * 40
+
+
+def make_settings(**overrides: Any) -> Settings:
+    """Settings for a test: the test environment and a non-default secret."""
+    values: dict[str, Any] = {"environment": "test", "secret_key": TEST_SECRET}
+    values.update(overrides)
+    return load_settings(**values)
+
+
+def fresh_postgres_database(url: str) -> str:
+    """Drop and recreate the database named in ``url``; return ``url``."""
+    parsed = make_url(url)
+    name = parsed.database
+    if not name or not name.replace("_", "").isalnum():
+        raise ValueError(f"unsafe test database name {name!r}")
+    admin = make_engine(parsed.set(database="postgres").render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url
+
+
+@pytest.fixture(
+    scope="session",
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """A migrated database of each kind, shared by the run's tests."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'lindungi.db'}"
+    else:
+        url = fresh_postgres_database(POSTGRES_URL)
+    eng = make_engine(url)
+    init_db(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back after the test."""
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def sessions(connection: Connection) -> sessionmaker[Session]:
+    """Sessions whose commits become savepoints of the test's transaction."""
+    return sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+
+
+@pytest.fixture
+def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session for service tests."""
+    with sessions() as s:
+        yield s
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Test settings (the database comes from the ``engine`` fixture instead)."""
+    return make_settings()
+
+
+@pytest.fixture
+def client(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
+    """The real app on the test's database, errors rendered as a user would see them."""
+    app = create_app(settings, sessions=sessions)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
