@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lindungi.auth.cli import tokens_app, users_app
-from lindungi.clitools import DbOption, engine_for, friendly_errors, settings_for
+from lindungi.clitools import DbOption, engine_for, fail, friendly_errors, settings_for
 from lindungi.db import safe_url, session_factory, transaction
 from lindungi.migrate import init_db, require_current
 from lindungi.settings import Settings
@@ -85,6 +85,8 @@ def demo(
     from lindungi.demo.generator import generate
 
     settings = settings_for(db)
+    if settings.environment == "production":
+        raise fail("the demo loads synthetic users with published passwords; not in production")
     engine = engine_for(settings)
     try:
         init_db(engine)

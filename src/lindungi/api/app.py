@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, FastAPI
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 import lindungi
 from lindungi.api import problems
-from lindungi.api.deps import Router, public
+from lindungi.api.deps import Router, SessionDep, public
 from lindungi.auth.api import router as auth_router
 from lindungi.db import make_engine, session_factory
 from lindungi.settings import Settings, load_settings
@@ -36,9 +37,14 @@ def create_app(
     app.state.sessions = sessions or session_factory(make_engine(settings.database_url))
     problems.install(app)
 
-    @app.get("/healthz", tags=["service"], summary="Liveness")
+    @app.get("/healthz", tags=["service"], summary="Liveness: the process answers")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/readyz", tags=["service"], summary="Readiness: the database answers")
+    def readyz(session: SessionDep) -> dict[str, str]:
+        session.execute(text("SELECT 1"))
+        return {"status": "ready"}
 
     api = Router(prefix=API_PREFIX)
 

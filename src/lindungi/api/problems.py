@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lindungi.errors import AuthenticationError, LindungiError
@@ -80,6 +81,18 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(request, exc.status_code, detail=detail, headers=exc.headers)
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return problem(
+        request,
+        503,
+        title="Database unavailable",
+        detail="the database cannot be reached; try again shortly",
+        type_uri="urn:lindungi:problem:database-unavailable",
+        headers={"Retry-After": "5"},
+    )
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(request, 500, detail="internal error; it has been logged")
@@ -90,4 +103,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(LindungiError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(sa_exc.OperationalError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,5 @@
+"""``python -m lindungi`` runs the command line."""
+
+from lindungi.cli import main
+
+main()
