@@ -15,6 +15,7 @@ from lindungi.api.app import API_PREFIX, create_app
 from lindungi.api.deps import Requires, Router, public
 from lindungi.auth import service
 from lindungi.auth.permissions import Principal
+from lindungi.db import make_engine, session_factory
 from lindungi.settings import Settings
 
 PROBLEM = "application/problem+json"
@@ -250,3 +251,15 @@ def test_an_unexpected_error_is_a_500_problem_without_internals(settings: Settin
     body = assert_problem(response, 500, "internal error; it has been logged")
     assert "secret internals" not in response.text
     assert body["type"] == "about:blank"
+
+
+def test_a_lost_database_is_a_503_problem(settings: Settings) -> None:
+    unreachable = session_factory(make_engine("postgresql://hub:pw@127.0.0.1:1/hub"))
+    with TestClient(create_app(settings, sessions=unreachable)) as c:
+        assert c.get("/healthz").status_code == 200  # liveness does not need the database
+        ready = c.get("/readyz")
+        me = c.get("/api/v1/me", headers=bearer("lgi_x"))
+    for response in (ready, me):
+        body = assert_problem(response, 503, "the database cannot be reached; try again shortly")
+        assert body["type"] == "urn:lindungi:problem:database-unavailable"
+        assert response.headers["retry-after"] == "5"
