@@ -12,6 +12,7 @@ from conftest import POSTGRES_URL, fresh_postgres_database, make_settings
 from lindungi.api.app import create_app
 from lindungi.cli import app
 from lindungi.db import make_engine, session_factory
+from lindungi.migrate import head_revision
 
 runner = CliRunner()
 
@@ -31,10 +32,10 @@ def test_init_twice_reports_nothing_changed(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'hub.db'}"
     first = run("init", "--db", url)
     assert first.exit_code == 0
-    assert first.stdout == f"{url}: upgraded from empty to 0001\n"
+    assert first.stdout == f"{url}: upgraded from empty to {head_revision()}\n"
     second = run("init", "--db", url)
     assert second.exit_code == 0
-    assert second.stdout == f"{url}: up to date at 0001; nothing changed\n"
+    assert second.stdout == f"{url}: up to date at {head_revision()}; nothing changed\n"
 
 
 @pytest.mark.postgres

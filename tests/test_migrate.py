@@ -28,8 +28,8 @@ def test_the_agencies_of_contract_7_are_seeded(engine: Engine) -> None:
 
 
 def _snapshot(engine: Engine) -> dict[str, object]:
-    inspector = inspect(engine)
     with engine.connect() as conn:
+        inspector = inspect(conn)
         return {
             table: (
                 [c["name"] for c in inspector.get_columns(table)],

@@ -66,6 +66,25 @@ class AuthenticationError(LindungiError):
 
 
 class PermissionDeniedError(LindungiError):
+    """A refused attempt; it carries what the audit log records about it."""
+
     status = 403
     slug = "forbidden"
     title = "Forbidden"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        actor: str = "",
+        agency: str = "",
+        resource: str = "",
+        action: str = "",
+        resource_id: str = "",
+    ) -> None:
+        super().__init__(detail)
+        self.actor = actor
+        self.agency = agency
+        self.resource = resource
+        self.action = action
+        self.resource_id = resource_id

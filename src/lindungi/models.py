@@ -1,7 +1,18 @@
 """Every table of the hub, imported in one place for migrations and tests."""
 
+from lindungi.audit.models import AuditCheckpoint, AuditEntryRow, AuditNode
 from lindungi.auth.models import Agency, ApiToken, User, UserRole
 from lindungi.db import Base
 from lindungi.people.models import PersonRecord
 
-__all__ = ["Agency", "ApiToken", "Base", "PersonRecord", "User", "UserRole"]
+__all__ = [
+    "Agency",
+    "ApiToken",
+    "AuditCheckpoint",
+    "AuditEntryRow",
+    "AuditNode",
+    "Base",
+    "PersonRecord",
+    "User",
+    "UserRole",
+]

@@ -22,10 +22,19 @@ DEVELOPMENT_SECRET = "lindungi-development-secret-do-not-use"  # noqa: S105
 Environment = Literal["development", "test", "production"]
 
 
+def data_dir() -> Path:
+    """The user's data directory for Lindungi (platform-specific)."""
+    return Path(user_data_dir("lindungi", appauthor=False))
+
+
 def default_database_url() -> str:
     """An SQLite file in the user's data directory (created on first use)."""
-    path = Path(user_data_dir("lindungi", appauthor=False)) / "lindungi.db"
-    return f"sqlite:///{path}"
+    return f"sqlite:///{data_dir() / 'lindungi.db'}"
+
+
+def default_audit_key_file() -> Path:
+    """The audit signing key beside the default database."""
+    return data_dir() / "audit-ed25519.pem"
 
 
 class Settings(BaseSettings):
@@ -39,6 +48,8 @@ class Settings(BaseSettings):
     token_ttl_days: int = Field(default=30, ge=1, le=365)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    audit_key_file: Path = Field(default_factory=default_audit_key_file)
+    audit_checkpoint_interval_seconds: int = Field(default=300, ge=0)
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

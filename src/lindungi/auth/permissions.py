@@ -180,8 +180,20 @@ class Principal:
         """The principal's scope for ``permission``; 403 when it holds none."""
         scope = self.scope_for(permission)
         if scope is None:
-            raise PermissionDeniedError(f"{self.username} lacks the permission {permission}")
+            raise self._denied(f"{self.username} lacks the permission {permission}", permission)
         return scope
+
+    def _denied(
+        self, detail: str, permission: Permission, resource_id: str = ""
+    ) -> PermissionDeniedError:
+        return PermissionDeniedError(
+            detail,
+            actor=self.username,
+            agency=self.agency,
+            resource=permission.resource,
+            action=permission.action,
+            resource_id=resource_id,
+        )
 
     def authorize(
         self,
@@ -189,6 +201,7 @@ class Principal:
         *,
         owner_agency: str | None,
         owner_user_id: int | None = None,
+        resource_id: str = "",
     ) -> None:
         """Refuse (403) unless the grant's scope reaches a record owned as given."""
         scope = self.require(permission)
@@ -199,7 +212,9 @@ class Principal:
         if owner_user_id is not None and owner_user_id == self.user_id:
             return
         whose = "another user" if owner_agency == self.agency else f"agency {owner_agency}"
-        raise PermissionDeniedError(
+        raise self._denied(
             f"{self.username} ({self.agency}) may not {permission.action} "
-            f"{permission.resource} of {whose}"
+            f"{permission.resource} of {whose}",
+            permission,
+            resource_id,
         )
