@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,9 +30,15 @@ POSTGRES_URL = os.environ.get(
 TEST_SECRET = "test-secret-" + "x" * 40
 
 
-def make_settings(**overrides: Any) -> Settings:
-    """Settings for a test: the test environment and a non-default secret."""
-    values: dict[str, Any] = {"environment": "test", "secret_key": TEST_SECRET}
+def make_settings(key_dir: Path, **overrides: Any) -> Settings:
+    """Settings for a test: the test environment, a non-default secret, an audit key in
+    ``key_dir``, and no periodic checkpoints (tests sign when they mean to)."""
+    values: dict[str, Any] = {
+        "environment": "test",
+        "secret_key": TEST_SECRET,
+        "audit_key_file": key_dir / "audit-ed25519.pem",
+        "audit_checkpoint_interval_seconds": 0,
+    }
     values.update(overrides)
     return load_settings(**values)
 
@@ -48,6 +55,18 @@ def fresh_postgres_database(url: str) -> str:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_writes_to_the_real_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Default paths (database, audit key) resolve under a temporary folder in tests."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+        for name in [
+            n for n in os.environ if n.startswith("LINDUNGI_") and n != "LINDUNGI_TEST_POSTGRES_URL"
+        ]:
+            patch.delenv(name)
+        yield
 
 
 @pytest.fixture(
@@ -93,9 +112,9 @@ def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @pytest.fixture
-def settings() -> Settings:
+def settings(tmp_path: Path) -> Settings:
     """Test settings (the database comes from the ``engine`` fixture instead)."""
-    return make_settings()
+    return make_settings(tmp_path)
 
 
 @pytest.fixture

@@ -54,8 +54,8 @@ def test_init_twice_on_postgresql() -> None:
         ),
         (
             ["--agency", "bp2mi", "--role", "root"],
-            "error: unknown role 'root'; known roles: admin, analyst, case_worker, consular, "
-            "investigator, licensing, officer\n",
+            "error: unknown role 'root'; known roles: admin, analyst, auditor, case_worker, "
+            "consular, investigator, licensing, officer\n",
         ),
     ],
 )
@@ -94,7 +94,7 @@ def test_bad_and_unreachable_databases_are_one_line_errors(tmp_path: Path) -> No
     assert empty.stderr.endswith("is empty; run `lindungi init` first\n")
 
 
-def test_issued_token_authenticates_against_the_api(db: str) -> None:
+def test_issued_token_authenticates_against_the_api(db: str, tmp_path: Path) -> None:
     run("users", "add", "kemlu.nur", "--agency", "kemlu", "--role", "consular", "--db", db)
     issued = run("tokens", "issue", "kemlu.nur", "--expires-days", "3", "--db", db)
     assert issued.exit_code == 0
@@ -102,7 +102,7 @@ def test_issued_token_authenticates_against_the_api(db: str) -> None:
     assert token.startswith("lgi_")
     assert "\n" not in token
     engine = make_engine(db)
-    api = create_app(make_settings(database_url=db), sessions=session_factory(engine))
+    api = create_app(make_settings(tmp_path, database_url=db), sessions=session_factory(engine))
     with TestClient(api) as client:
         me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 200

@@ -26,6 +26,8 @@ def free_port() -> int:
 def env_for(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LINDUNGI_")}
     env["LINDUNGI_DATABASE_URL"] = f"sqlite:///{tmp_path / 'demo.db'}"
+    env["LINDUNGI_AUDIT_KEY_FILE"] = str(tmp_path / "audit-ed25519.pem")
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")  # nothing lands in the real home
     return env
 
 

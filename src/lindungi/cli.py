@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from lindungi.audit.cli import audit_app
 from lindungi.auth.cli import tokens_app, users_app
 from lindungi.clitools import DbOption, engine_for, fail, friendly_errors, settings_for
 from lindungi.db import safe_url, session_factory, transaction
@@ -22,6 +23,7 @@ app = typer.Typer(
 )
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(audit_app, name="audit")
 
 HostOption = Annotated[str | None, typer.Option(help="Address to listen on [default: 127.0.0.1].")]
 PortOption = Annotated[

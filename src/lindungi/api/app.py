@@ -2,20 +2,63 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import Depends, FastAPI
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 import lindungi
 from lindungi.api import problems
 from lindungi.api.deps import Router, SessionDep, public
+from lindungi.audit import service as audit_service
+from lindungi.audit.api import router as audit_router
+from lindungi.audit.signing import load_private_key
 from lindungi.auth.api import router as auth_router
-from lindungi.db import make_engine, session_factory
+from lindungi.db import make_engine, session_factory, transaction
 from lindungi.settings import Settings, load_settings
 
 API_PREFIX = "/api/v1"
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+log = logging.getLogger(__name__)
+
+
+def checkpoint_once(sessions: sessionmaker[Session], key: Ed25519PrivateKey) -> None:
+    """Sign a new checkpoint if the log grew since the last one."""
+    with transaction(sessions) as session:
+        audit_service.create_checkpoint(session, key, only_if_grown=True)
+
+
+async def _periodic_checkpoints(app: FastAPI, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await run_in_threadpool(checkpoint_once, app.state.sessions, app.state.audit_key)
+        except Exception:  # keep signing later; the failure is logged, not fatal
+            log.exception("periodic audit checkpoint failed")
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    task = None
+    if settings.audit_checkpoint_interval_seconds > 0:
+        task = asyncio.create_task(
+            _periodic_checkpoints(app, settings.audit_checkpoint_interval_seconds)
+        )
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
 
 
 def create_app(
@@ -24,7 +67,8 @@ def create_app(
     """Build the hub's HTTP app.
 
     ``sessions`` lets a caller (a test) supply the session factory; otherwise an
-    engine is made from ``settings.database_url``.
+    engine is made from ``settings.database_url``. The audit signing key is loaded
+    (and, outside production, created) now, so a misconfiguration shows at start.
     """
     settings = settings or load_settings()
     app = FastAPI(
@@ -32,10 +76,24 @@ def create_app(
         version=lindungi.__version__,
         summary="Digital Migrant Protection Hub for Indonesia — agency API",
         openapi_url="/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.sessions = sessions or session_factory(make_engine(settings.database_url))
+    app.state.audit_key = load_private_key(
+        settings.audit_key_file, create=settings.environment != "production"
+    )
     problems.install(app)
+
+    @app.middleware("http")
+    async def request_ids(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        given = request.headers.get("x-request-id", "")
+        request.state.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request.state.request_id
+        return response
 
     @app.get("/healthz", tags=["service"], summary="Liveness: the process answers")
     def healthz() -> dict[str, str]:
@@ -58,5 +116,6 @@ def create_app(
         }
 
     api.include_router(auth_router)
+    api.include_router(audit_router)
     app.include_router(api)
     return app

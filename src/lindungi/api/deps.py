@@ -11,12 +11,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Security
+from fastapi import APIRouter, Depends, Header, Request, Security
 from fastapi.dependencies.utils import get_dependant
 from fastapi.params import Depends as DependsParam
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
+from lindungi.audit import service as audit_service
+from lindungi.audit.entry import Action
+from lindungi.audit.service import Actor
 from lindungi.auth import service as auth_service
 from lindungi.auth.permissions import Permission, Principal
 from lindungi.errors import AuthenticationError
@@ -82,6 +85,68 @@ class Requires:
 
 def public() -> None:
     """Marks a route that anyone may call without a token."""
+
+
+def request_id(request: Request) -> str:
+    """The request's id (set by the app's middleware; echoed as ``X-Request-ID``)."""
+    return str(getattr(request.state, "request_id", ""))
+
+
+@dataclass(frozen=True)
+class Auditor:
+    """Records what a request reads and changes into the audit log, in its transaction.
+
+    Routes and services of every module call this for protected resources; the
+    entry commits with the access or not at all.
+    """
+
+    session: Session
+    actor: Actor
+    request_id: str
+    purpose: str
+
+    def record(
+        self,
+        action: Action,
+        resource_type: str,
+        resource_id: str | int,
+        fields: tuple[str, ...] | list[str] = (),
+        *,
+        purpose: str | None = None,
+    ) -> None:
+        """Append one entry for this request."""
+        audit_service.record(
+            self.session,
+            self.actor,
+            action,
+            resource_type,
+            str(resource_id),
+            fields=fields,
+            purpose=purpose or self.purpose,
+            request_id=self.request_id,
+        )
+
+
+def get_auditor(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(current_principal)],
+    purpose: Annotated[
+        str,
+        Header(
+            alias="X-Purpose",
+            max_length=300,
+            description="Why the caller accesses this data (recorded in the audit log).",
+        ),
+    ] = "",
+) -> Auditor:
+    """The audit recorder for an authenticated request."""
+    return Auditor(
+        session, Actor(principal.username, principal.agency), request_id(request), purpose
+    )
+
+
+AuditDep = Annotated[Auditor, Depends(get_auditor)]
 
 
 def declared_permission(

@@ -8,12 +8,16 @@ from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from lindungi.errors import AuthenticationError, LindungiError
+from lindungi.audit import service as audit_service
+from lindungi.audit.entry import Action
+from lindungi.db import transaction
+from lindungi.errors import AuthenticationError, LindungiError, PermissionDeniedError
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +43,9 @@ def problem(
     }
     if detail:
         body["detail"] = detail
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        body["request_id"] = request_id
     body.update(extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
@@ -47,8 +54,25 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
 
+def _record_denial(request: Request, exc: PermissionDeniedError) -> None:
+    # The refused request's own transaction was rolled back: the denial is
+    # recorded in a transaction of its own. If that fails, so does the response.
+    with transaction(request.app.state.sessions) as session:
+        audit_service.record(
+            session,
+            audit_service.Actor(exc.actor, exc.agency),
+            Action.DENIED,
+            exc.resource,
+            exc.resource_id,
+            purpose=f"attempted {exc.action}: {request.headers.get('x-purpose', '')}"[:300],
+            request_id=str(getattr(request.state, "request_id", "")),
+        )
+
+
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, LindungiError)
+    if isinstance(exc, PermissionDeniedError) and exc.actor:
+        await run_in_threadpool(_record_denial, request, exc)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationError) else None
     return problem(
         request,

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, Path, status
 
-from lindungi.api.deps import Requires, Router, SessionDep, SettingsDep
+from lindungi.api.deps import AuditDep, Requires, Router, SessionDep, SettingsDep
+from lindungi.audit.entry import Action
 from lindungi.auth import service
 from lindungi.auth.models import ApiToken
 from lindungi.auth.permissions import Permission, Principal
@@ -24,6 +25,8 @@ router = Router(tags=["agencies and users"])
 
 AgencyCode = Annotated[str, Path(max_length=32, description="An agency code, e.g. `bp2mi`.")]
 UsernamePath = Annotated[str, Path(max_length=64)]
+USER_FIELDS = ("username", "full_name", "agency", "roles", "is_active")
+TOKEN_FIELDS = ("prefix", "name", "created_at", "expires_at", "revoked_at", "last_used_at")
 
 
 def _token_out(token: ApiToken, username: str) -> TokenOut:
@@ -59,11 +62,16 @@ def agencies(
 def agency_users(
     code: AgencyCode,
     session: SessionDep,
+    auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("users", "read"))],
 ) -> list[UserOut]:
     service.get_agency(session, code)
-    principal.authorize(Permission("users", "read"), owner_agency=code)
-    return [UserOut.model_validate(u) for u in service.list_users(session, code)]
+    principal.authorize(
+        Permission("users", "read"), owner_agency=code, resource_id=f"agency:{code}"
+    )
+    users = [UserOut.model_validate(u) for u in service.list_users(session, code)]
+    auditor.record(Action.READ, "users", f"agency:{code}", USER_FIELDS)
+    return users
 
 
 @router.post(
@@ -76,13 +84,15 @@ def create_user(
     code: AgencyCode,
     body: UserCreate,
     session: SessionDep,
+    auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("users", "create"))],
 ) -> UserOut:
     service.get_agency(session, code)
-    principal.authorize(Permission("users", "create"), owner_agency=code)
+    principal.authorize(Permission("users", "create"), owner_agency=code, resource_id=body.username)
     user = service.add_user(
         session, body.username, agency=code, roles=body.roles, full_name=body.full_name
     )
+    auditor.record(Action.CREATE, "users", user.username, ("username", "full_name", "roles"))
     return UserOut.model_validate(user)
 
 
@@ -90,12 +100,18 @@ def create_user(
 def get_user(
     username: UsernamePath,
     session: SessionDep,
+    auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("users", "read"))],
 ) -> UserOut:
     user = service.get_user(session, username)
     principal.authorize(
-        Permission("users", "read"), owner_agency=user.agency_code, owner_user_id=user.id
+        Permission("users", "read"),
+        owner_agency=user.agency_code,
+        owner_user_id=user.id,
+        resource_id=username,
     )
+    if user.id != principal.user_id:
+        auditor.record(Action.READ, "users", username, USER_FIELDS)
     return UserOut.model_validate(user)
 
 
@@ -105,13 +121,19 @@ def get_user(
 def user_tokens(
     username: UsernamePath,
     session: SessionDep,
+    auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("tokens", "read"))],
 ) -> list[TokenOut]:
     user = service.get_user(session, username)
     principal.authorize(
-        Permission("tokens", "read"), owner_agency=user.agency_code, owner_user_id=user.id
+        Permission("tokens", "read"),
+        owner_agency=user.agency_code,
+        owner_user_id=user.id,
+        resource_id=f"user:{username}",
     )
-    return [_token_out(t, user.username) for t in service.list_tokens(session, user)]
+    tokens = [_token_out(t, user.username) for t in service.list_tokens(session, user)]
+    auditor.record(Action.READ, "tokens", f"user:{username}", TOKEN_FIELDS)
+    return tokens
 
 
 @router.post(
@@ -125,11 +147,15 @@ def issue_token(
     body: TokenCreate,
     session: SessionDep,
     settings: SettingsDep,
+    auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("tokens", "issue"))],
 ) -> IssuedToken:
     user = service.get_user(session, username)
     principal.authorize(
-        Permission("tokens", "issue"), owner_agency=user.agency_code, owner_user_id=user.id
+        Permission("tokens", "issue"),
+        owner_agency=user.agency_code,
+        owner_user_id=user.id,
+        resource_id=f"user:{username}",
     )
     days = body.expires_in_days or settings.token_ttl_days
     issued = service.issue_token(
@@ -139,6 +165,7 @@ def issue_token(
         name=body.name,
         created_by=service.get_user(session, principal.username),
     )
+    auditor.record(Action.CREATE, "tokens", issued.token.id, ("user", "name", "expires_at"))
     out = _token_out(issued.token, user.username)
     return IssuedToken(**out.model_dump(), token=issued.secret)
 
@@ -147,11 +174,17 @@ def issue_token(
 def revoke_token(
     token_id: int,
     session: SessionDep,
+    auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("tokens", "revoke"))],
 ) -> TokenOut:
     token = service.get_token(session, token_id)
     owner = token.user
     principal.authorize(
-        Permission("tokens", "revoke"), owner_agency=owner.agency_code, owner_user_id=owner.id
+        Permission("tokens", "revoke"),
+        owner_agency=owner.agency_code,
+        owner_user_id=owner.id,
+        resource_id=str(token_id),
     )
-    return _token_out(service.revoke_token(session, token), owner.username)
+    revoked = service.revoke_token(session, token)
+    auditor.record(Action.UPDATE, "tokens", token_id, ("revoked_at",))
+    return _token_out(revoked, owner.username)

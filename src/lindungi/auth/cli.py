@@ -7,6 +7,9 @@ from typing import Annotated
 
 import typer
 
+from lindungi.audit import service as audit
+from lindungi.audit.entry import Action
+from lindungi.audit.service import Actor
 from lindungi.auth import service
 from lindungi.auth.permissions import ROLES
 from lindungi.clitools import DbOption, friendly_errors, settings_for, stdin_secret, unit_of_work
@@ -35,6 +38,8 @@ def users_add(
         user = service.add_user(
             session, username, agency=agency, roles=role, full_name=full_name, password=password
         )
+        fields = ["username", "full_name", "roles"] + (["password"] if password else [])
+        audit.record(session, Actor.cli(), Action.CREATE, "users", username, fields=fields)
         typer.echo(f"added {user.username} ({user.agency_code}: {', '.join(user.role_codes)})")
 
 
@@ -70,6 +75,10 @@ def tokens_issue(
         user = service.get_user(session, username)
         days = expires_days or settings.token_ttl_days
         issued = service.issue_token(session, user, ttl=dt.timedelta(days=days), name=name)
+        audit.record(
+            session, Actor.cli(), Action.CREATE, "tokens", str(issued.token.id),
+            fields=["user", "name", "expires_at"],
+        )  # fmt: skip
     typer.echo(issued.secret)
     typer.echo(
         f"token {issued.token.id} for {username} expires {issued.token.expires_at:%Y-%m-%d %H:%M}Z",
@@ -95,4 +104,7 @@ def tokens_revoke(token_id: int, db: DbOption = None) -> None:
     """Revoke a token by its id (from `tokens list`); it stops working at once."""
     with unit_of_work(settings_for(db)) as session:
         token = service.revoke_token(session, service.get_token(session, token_id))
+        audit.record(
+            session, Actor.cli(), Action.UPDATE, "tokens", str(token_id), fields=["revoked_at"]
+        )
         typer.echo(f"revoked token {token.id} ({token.prefix}…)")

@@ -52,9 +52,11 @@ def _grants(*items: tuple[str, str, Scope]) -> dict[Permission, Scope]:
     return {Permission(resource, action): scope for resource, action, scope in items}
 
 
-# Every user may list the agencies, see their own account and manage their own tokens.
+# Every user may list the agencies, see their own account, manage their own tokens,
+# and read the audit log's checkpoints and proofs (hashes only) to witness it.
 _SELF = (
     ("agencies", "read", Scope.ALL),
+    ("audit_checkpoints", "read", Scope.ALL),
     ("users", "read", Scope.OWN),
     ("tokens", "read", Scope.OWN),
     ("tokens", "issue", Scope.OWN),
@@ -70,6 +72,7 @@ ROLES: dict[str, Role] = {
             "Agency administrator",
             _grants(
                 ("agencies", "read", Scope.ALL),
+                ("audit_checkpoints", "read", Scope.ALL),
                 ("users", "read", Scope.AGENCY),
                 ("users", "create", Scope.AGENCY),
                 ("users", "update", Scope.AGENCY),
@@ -118,6 +121,12 @@ ROLES: dict[str, Role] = {
             "Analis",
             "Analyst",
             _grants(*_SELF),
+        ),
+        Role(
+            "auditor",
+            "Auditor",
+            "Auditor",
+            _grants(*_SELF, ("audit", "read", Scope.ALL), ("audit", "checkpoint", Scope.ALL)),
         ),
     )
 }

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lindungi.audit import service as audit
+from lindungi.audit.entry import Action
 from lindungi.auth import service as auth_service
 from lindungi.auth.models import ApiToken, User
 from lindungi.db import utcnow
@@ -76,6 +78,16 @@ def load(session: Session, scenario: DemoScenario) -> LoadReport:
     session.add_all(new_people)
     users_added = sum(_ensure_user(session, u) for u in scenario.users)
     session.flush()
+    if new_people or users_added:
+        audit.record(
+            session,
+            audit.SYSTEM,
+            Action.CREATE,
+            "person_records",
+            f"demo:seed={scenario.seed}",
+            fields=[c.name for c in PersonRecord.__table__.columns if c.name != "id"],
+            purpose="load the synthetic demonstration scenario",
+        )
     return LoadReport(
         people_added=len(new_people),
         people_kept=len(scenario.people) - len(new_people),
