@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -14,13 +13,9 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
+from tests_support import free_port
+
 LINDUNGI = [sys.executable, "-m", "lindungi"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lindungi.audit import service
 from lindungi.audit.signing import (
@@ -27,8 +28,9 @@ from lindungi.settings import Settings
 audit_app = typer.Typer(help="The tamper-evident audit log: checkpoints, verification, witnesses.")
 
 
-def _signing_key(settings: Settings) -> Path:
-    return settings.audit_key_file
+def _signing_key(settings: Settings) -> Ed25519PrivateKey:
+    # Outside production a missing key is created on first use (as `serve` does).
+    return load_private_key(settings.audit_key_file, create=settings.environment != "production")
 
 
 @audit_app.command()
@@ -36,7 +38,7 @@ def _signing_key(settings: Settings) -> Path:
 def checkpoint(db: DbOption = None) -> None:
     """Sign a checkpoint of the log as it is now and print it as JSON."""
     settings = settings_for(db)
-    key = load_private_key(_signing_key(settings), create=settings.environment != "production")
+    key = _signing_key(settings)
     with unit_of_work(settings) as session:
         signed = service.create_checkpoint(session, key)
     typer.echo(json.dumps(signed.to_json()))
@@ -60,7 +62,7 @@ def verify(
     if public_key:
         keys = [load_public_key(path.read_bytes()) for path in public_key]
     else:
-        keys = [load_private_key(_signing_key(settings), create=False).public_key()]
+        keys = [load_private_key(settings.audit_key_file, create=False).public_key()]
     with unit_of_work(settings) as session:
         result = verify_log(session, keys)
     if not result.ok:
@@ -102,7 +104,7 @@ def keygen(
 @friendly_errors
 def public_key_cmd(db: DbOption = None) -> None:
     """Print the public half of the signing key (PEM), for witnesses and auditors."""
-    key = load_private_key(_signing_key(settings_for(db)), create=False).public_key()
+    key = _signing_key(settings_for(db)).public_key()
     typer.echo(public_pem(key), nl=False)
     typer.echo(f"key id {key_id(key)}", err=True)
 
