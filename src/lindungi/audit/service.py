@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import func, select, text, tuple_
+from sqlalchemy import Table, func, insert, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from lindungi.audit import merkle
@@ -24,6 +24,8 @@ from lindungi.errors import ConflictError, InvalidInputError, NotFoundError
 # transactions already begin IMMEDIATE, one writer at a time.
 _APPEND_LOCK = 0x4C_49_4E_44  # "LIND"
 _PLACEHOLDER = b"\x00" * merkle.HASH_SIZE
+ENTRIES: Table = AuditEntryRow.__table__  # type: ignore[assignment]
+NODES: Table = AuditNode.__table__  # type: ignore[assignment]
 T = TypeVar("T")
 
 
@@ -54,7 +56,7 @@ def _lock(session: Session) -> None:
 
 def log_size(session: Session) -> int:
     """How many entries the log holds."""
-    last = session.scalar(select(func.max(AuditEntryRow.seq)))
+    last = session.connection().scalar(select(func.max(ENTRIES.c.seq)))
     return 0 if last is None else int(last) + 1
 
 
@@ -63,9 +65,9 @@ def _nodes(session: Session, keys: Iterable[tuple[int, int]]) -> dict[tuple[int,
     found: dict[tuple[int, int], bytes] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        rows = session.execute(
-            select(AuditNode.level, AuditNode.idx, AuditNode.hash).where(
-                tuple_(AuditNode.level, AuditNode.idx).in_(chunk)
+        rows = session.connection().execute(
+            select(NODES.c.level, NODES.c.idx, NODES.c.hash).where(
+                tuple_(NODES.c.level, NODES.c.idx).in_(chunk)
             )
         )
         found.update({(level, idx): digest for level, idx, digest in rows})
@@ -126,22 +128,25 @@ def record(
     completed = merkle.appended_nodes(
         seq, merkle.leaf_hash(data), lambda level, idx: siblings[(level, idx)]
     )
-    session.add(
-        AuditEntryRow(
-            seq=seq,
-            ts=entry.ts,
-            actor=entry.actor,
-            agency=entry.agency,
-            action=entry.action.value,
-            resource_type=entry.resource_type,
-            resource_id=entry.resource_id,
-            purpose=entry.purpose,
-            request_id=entry.request_id,
-            entry=data,
-        )
+    # Core statements on the session's connection: the log is written, never loaded
+    # back as objects here, so the ORM's bookkeeping would only cost time.
+    conn = session.connection()
+    conn.execute(
+        insert(ENTRIES),
+        {
+            "seq": seq,
+            "ts": entry.ts,
+            "actor": entry.actor,
+            "agency": entry.agency,
+            "action": entry.action.value,
+            "resource_type": entry.resource_type,
+            "resource_id": entry.resource_id,
+            "purpose": entry.purpose,
+            "request_id": entry.request_id,
+            "entry": data,
+        },
     )
-    session.add_all(AuditNode(level=lv, idx=ix, hash=digest) for lv, ix, digest in completed)
-    session.flush()
+    conn.execute(insert(NODES), [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in completed])
     return entry
 
 
