@@ -91,7 +91,11 @@ def test_bad_and_unreachable_databases_are_one_line_errors(tmp_path: Path) -> No
     assert "pw@" not in down.stderr
     empty = run("users", "list", "--db", f"sqlite:///{tmp_path / 'empty.db'}")
     assert empty.exit_code == 1
-    assert empty.stderr.endswith("is empty; run `lindungi init` first\n")
+    assert empty.stderr == (
+        f"error: there is no database at {tmp_path / 'empty.db'}; "
+        "run `lindungi init` first (or check --db)\n"
+    )
+    assert not (tmp_path / "empty.db").exists()  # a mistyped path creates nothing
 
 
 def test_issued_token_authenticates_against_the_api(db: str, tmp_path: Path) -> None:
@@ -136,3 +140,28 @@ def test_token_for_unknown_user_fails(db: str) -> None:
     result = run("tokens", "issue", "nobody", "--db", db)
     assert result.exit_code == 1
     assert result.stderr == "error: no user 'nobody'\n"
+
+
+@pytest.mark.parametrize("name", ["Bad Name!", "ab", "x" * 65, "_lead"])
+def test_users_add_refuses_usernames_the_api_refuses(db: str, name: str) -> None:
+    result = run("users", "add", name, "--agency", "bp2mi", "--role", "admin", "--db", db)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: username must be 3 to 64 characters: lowercase")
+    assert run("users", "list", "--db", db).stdout == ""
+
+
+def test_deactivated_users_are_listed_as_such_and_can_return(db: str) -> None:
+    run("users", "add", "kemnaker.rudi", "--agency", "kemnaker", "--role", "licensing", "--db", db)
+    assert run("users", "deactivate", "kemnaker.rudi", "--db", db).stdout == (
+        "deactivated kemnaker.rudi\n"
+    )
+    assert run("users", "list", "--db", db).stdout == (
+        "kemnaker.rudi\tkemnaker\tlicensing (deactivated)\n"
+    )
+    issued = run("tokens", "issue", "kemnaker.rudi", "--db", db)
+    assert (issued.exit_code, issued.stderr) == (
+        1,
+        "error: user 'kemnaker.rudi' is deactivated\n",
+    )
+    assert run("users", "activate", "kemnaker.rudi", "--db", db).exit_code == 0
+    assert run("tokens", "issue", "kemnaker.rudi", "--db", db).exit_code == 0

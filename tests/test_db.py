@@ -11,10 +11,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from lindungi.db import UtcDateTime, check_connection, make_engine, parse_database_url
 from lindungi.errors import DatabaseError
+from lindungi.migrate import init_db
 
 
 def test_sqlite_runs_with_wal_full_sync_and_foreign_keys(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'nested' / 'hub.db'}")
+    init_db(engine)  # creates the folder; nothing else does
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL

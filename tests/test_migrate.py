@@ -9,8 +9,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
+from lindungi.auth.agencies import AGENCIES
 from lindungi.db import make_engine
-from lindungi.errors import NotInitialisedError
+from lindungi.demo.generator import AGENCY_CODES
+from lindungi.errors import DatabaseError, NotInitialisedError
 from lindungi.migrate import current_revision, head_revision, init_db, require_current
 from lindungi.models import Base
 
@@ -23,8 +25,13 @@ def test_migrations_produce_exactly_the_models(engine: Engine) -> None:
 
 def test_the_agencies_of_contract_7_are_seeded(engine: Engine) -> None:
     with engine.connect() as conn:
-        codes = conn.execute(text("SELECT code FROM agencies ORDER BY code")).scalars().all()
-    assert codes == ["bp2mi", "imigrasi", "kemlu", "kemnaker", "polri"]
+        rows = conn.execute(text("SELECT code, name_id, name_en FROM agencies ORDER BY code")).all()
+    assert [r[0] for r in rows] == ["bp2mi", "imigrasi", "kemlu", "kemnaker", "polri"]
+    # The migration's frozen copy, the catalogue in code and the demo agree.
+    assert {r[0]: (r[1], r[2]) for r in rows} == {
+        a.code: (a.name_id, a.name_en) for a in AGENCIES.values()
+    }
+    assert set(AGENCY_CODES) == set(AGENCIES)
 
 
 def _snapshot(engine: Engine) -> dict[str, object]:
@@ -55,9 +62,32 @@ def test_commands_refuse_an_uninitialised_database(tmp_path: Path) -> None:
     with pytest.raises(NotInitialisedError) as err:
         require_current(engine)
     assert str(err.value) == (
+        f"there is no database at {tmp_path / 'empty.db'}; "
+        "run `lindungi init` first (or check --db)"
+    )
+    with engine.connect():
+        pass  # now the file exists, with no schema
+    with pytest.raises(NotInitialisedError) as err:
+        require_current(engine)
+    assert str(err.value) == (
         f"the database sqlite:///{tmp_path / 'empty.db'} is empty; run `lindungi init` first"
     )
     init_db(engine)
     require_current(engine)
     assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_a_database_newer_than_the_code_is_refused_not_migrated(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'newer.db'}")
+    init_db(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    for attempt in (init_db, require_current):
+        with pytest.raises(DatabaseError) as err:
+            attempt(engine)
+        assert str(err.value) == (
+            f"the database sqlite:///{tmp_path / 'newer.db'} is at revision 9999, which this "
+            f"version of Lindungi (schema {head_revision()}) does not know: upgrade Lindungi"
+        )
     engine.dispose()

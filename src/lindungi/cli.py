@@ -25,9 +25,12 @@ app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 
-HostOption = Annotated[str | None, typer.Option(help="Address to listen on [default: 127.0.0.1].")]
+HostOption = Annotated[
+    str | None, typer.Option(help="Address to listen on (default: LINDUNGI_HOST or 127.0.0.1).")
+]
 PortOption = Annotated[
-    int | None, typer.Option(min=1, max=65535, help="Port to listen on [default: 8000].")
+    int | None,
+    typer.Option(min=1, max=65535, help="Port to listen on (default: LINDUNGI_PORT or 8000)."),
 ]
 
 

@@ -119,14 +119,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` with the hub's durability settings applied."""
     parsed = parse_database_url(url)
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:" and not database.startswith("file:"):
-            try:
-                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            except OSError as err:
-                raise DatabaseError(
-                    f"cannot create the folder for {database}: {err.strerror}"
-                ) from None
         kwargs.setdefault("connect_args", {})["check_same_thread"] = False
         engine = create_engine(parsed, **kwargs)
         event.listen(engine, "connect", _sqlite_on_connect)
@@ -135,6 +127,26 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", 10)
     return create_engine(parsed, **kwargs)
+
+
+def sqlite_file(engine: Engine) -> Path | None:
+    """The file of an SQLite database (``None`` for PostgreSQL or in-memory SQLite)."""
+    database = engine.url.database or ""
+    if engine.url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    if database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
+def create_sqlite_folder(engine: Engine) -> None:
+    """Make the folder an SQLite database file will live in (``lindungi init`` only)."""
+    path = sqlite_file(engine)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise DatabaseError(f"cannot create the folder for {path}: {err.strerror}") from None
 
 
 def check_connection(engine: Engine) -> None:

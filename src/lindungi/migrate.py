@@ -8,10 +8,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine
 
-from lindungi.db import check_connection, safe_url
-from lindungi.errors import NotInitialisedError
+from lindungi.db import check_connection, create_sqlite_folder, safe_url, sqlite_file
+from lindungi.errors import DatabaseError, NotInitialisedError
 
 
 def alembic_config() -> Config:
@@ -47,10 +48,26 @@ class InitResult:
         return self.before != self.after
 
 
+def _refuse_unknown(engine: Engine, revision: str | None) -> None:
+    if revision is None:
+        return
+    try:
+        known = ScriptDirectory.from_config(alembic_config()).get_revision(revision)
+    except CommandError:
+        known = None
+    if known is None:
+        raise DatabaseError(
+            f"the database {safe_url(engine.url)} is at revision {revision}, which this version "
+            f"of Lindungi (schema {head_revision()}) does not know: upgrade Lindungi"
+        )
+
+
 def init_db(engine: Engine) -> InitResult:
     """Bring the schema to the newest revision; running it again changes nothing."""
+    create_sqlite_folder(engine)
     check_connection(engine)
     before = current_revision(engine)
+    _refuse_unknown(engine, before)
     head = head_revision()
     if before != head:
         config = alembic_config()
@@ -62,8 +79,14 @@ def init_db(engine: Engine) -> InitResult:
 
 def require_current(engine: Engine) -> None:
     """Refuse to work on a database that ``lindungi init`` has not brought up to date."""
+    path = sqlite_file(engine)
+    if path is not None and not path.exists():
+        raise NotInitialisedError(
+            f"there is no database at {path}; run `lindungi init` first (or check --db)"
+        )
     check_connection(engine)
     found = current_revision(engine)
+    _refuse_unknown(engine, found)
     if found != head_revision():
         state = "is empty" if found is None else f"is at revision {found}"
         raise NotInitialisedError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
@@ -16,6 +17,7 @@ from lindungi.api.deps import Requires, Router, public
 from lindungi.auth import service
 from lindungi.auth.permissions import Principal
 from lindungi.db import make_engine, session_factory
+from lindungi.migrate import head_revision
 from lindungi.settings import Settings
 
 PROBLEM = "application/problem+json"
@@ -174,20 +176,48 @@ def test_tokens_issued_over_the_api_work_and_can_be_revoked(
     client: TestClient, token_for: MakeToken
 ) -> None:
     admin = token_for("kemlu.admin", "kemlu", "admin")
-    token_for("kemlu.staff", "kemlu", "consular")
+    staff = token_for("kemlu.staff", "kemlu", "consular")
+    # An admin may not mint a token that would let them act as a colleague.
+    assert_problem(
+        client.post("/api/v1/users/kemlu.staff/tokens", json={}, headers=bearer(admin)), 403
+    )
     issued = client.post(
-        "/api/v1/users/kemlu.staff/tokens", json={"name": "laptop"}, headers=bearer(admin)
+        "/api/v1/users/kemlu.staff/tokens", json={"name": "laptop"}, headers=bearer(staff)
     )
     assert issued.status_code == 201
     secret, token_id = issued.json()["token"], issued.json()["id"]
     assert client.get("/api/v1/me", headers=bearer(secret)).json()["username"] == "kemlu.staff"
-    listed = client.get("/api/v1/users/kemlu.staff/tokens", headers=bearer(secret)).json()
-    assert [t["name"] for t in listed] == ["laptop", ""]  # newest first
+    without_body = client.post("/api/v1/users/kemlu.staff/tokens", headers=bearer(staff))
+    assert without_body.status_code == 201
+    listed = client.get("/api/v1/users/kemlu.staff/tokens", headers=bearer(admin)).json()
+    assert [t["name"] for t in listed] == ["", "laptop", ""]  # newest first
     assert "token" not in listed[0]
-    revoked = client.delete(f"/api/v1/tokens/{token_id}", headers=bearer(secret))
+    revoked = client.delete(f"/api/v1/tokens/{token_id}", headers=bearer(admin))
     assert revoked.status_code == 200
     assert revoked.json()["revoked_at"] is not None
     assert_problem(client.get("/api/v1/me", headers=bearer(secret)), 401, "bearer token revoked")
+
+
+def test_an_admin_deactivates_a_user_whose_tokens_then_fail(
+    client: TestClient, token_for: MakeToken
+) -> None:
+    admin = token_for("imigrasi.admin", "imigrasi", "admin")
+    officer = token_for("imigrasi.budi", "imigrasi", "officer")
+    outsider = token_for("polri.admin", "polri", "admin")
+    assert_problem(
+        client.post("/api/v1/users/imigrasi.budi/deactivate", headers=bearer(outsider)), 403
+    )
+    assert_problem(
+        client.post("/api/v1/users/imigrasi.admin/deactivate", headers=bearer(admin)),
+        409,
+        "you cannot deactivate your own account",
+    )
+    done = client.post("/api/v1/users/imigrasi.budi/deactivate", headers=bearer(admin))
+    assert done.status_code == 200
+    assert done.json()["is_active"] is False
+    assert_problem(
+        client.get("/api/v1/me", headers=bearer(officer)), 401, "the token's user is deactivated"
+    )
 
 
 def test_a_user_cannot_issue_tokens_for_a_colleague(
@@ -263,3 +293,28 @@ def test_a_lost_database_is_a_503_problem(settings: Settings) -> None:
         body = assert_problem(response, 503, "the database cannot be reached; try again shortly")
         assert body["type"] == "urn:lindungi:problem:database-unavailable"
         assert response.headers["retry-after"] == "5"
+
+
+def test_readyz_refuses_an_uninitialised_database(settings: Settings, tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'blank.db'}")
+    with TestClient(create_app(settings, sessions=session_factory(engine))) as c:
+        response = c.get("/readyz")
+    assert_problem(
+        response,
+        503,
+        f"the database is at revision none, this hub needs {head_revision()}: run `lindungi init`",
+    )
+    engine.dispose()
+
+
+def test_openapi_declares_errors_as_problem_json(client: TestClient) -> None:
+    doc = client.get("/openapi.json").json()
+    create = doc["paths"]["/api/v1/agencies/{code}/users"]["post"]["responses"]
+    assert set(create) >= {"201", "401", "403", "404", "409", "422", "503"}
+    for code in ("401", "422"):
+        assert list(create[code]["content"]) == ["application/problem+json"]
+        assert create[code]["content"]["application/problem+json"]["schema"] == {
+            "$ref": "#/components/schemas/Problem"
+        }
+    index = doc["paths"]["/api/v1"]["get"]["responses"]
+    assert "401" not in index  # public

@@ -33,7 +33,7 @@ def test_loaded_people_are_synthetic_with_valid_niks(session: Session) -> None:
     service.load(session, SCENARIO)
     records = session.scalars(select(PersonRecord).order_by(PersonRecord.source_record_id)).all()
     assert {(r.source, r.synthetic) for r in records} == {("demo", True)}
-    assert records[0].source_record_id == "DEMO-P-000001"
+    assert records[0].source_record_id == "seed7/DEMO-P-000001"
     for record in records:
         assert record.nik is not None
         assert parse_nik(record.nik).valid, record.nik
@@ -70,3 +70,14 @@ def test_a_real_user_with_a_demo_username_is_never_touched(session: Session) -> 
     user = session.scalar(select(User).where(User.username == "bp2mi.admin"))
     assert user is not None
     assert not user.synthetic
+
+
+def test_another_seed_adds_its_people_and_its_printed_passwords_work(session: Session) -> None:
+    service.load(session, SCENARIO)
+    other = generate(seed=8, people=5)
+    report = service.load(session, other)
+    assert (report.people_added, report.users_added, report.users_kept) == (5, 0, 11)
+    login = service.issue_logins(session, other, dt.timedelta(days=1))[0]
+    user = auth_service.get_user(session, login.username)
+    assert user.password_hash is not None
+    assert verify_password(user.password_hash, login.password)

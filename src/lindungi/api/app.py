@@ -8,12 +8,13 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
+from alembic.runtime.migration import MigrationContext
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import text
+from fastapi.openapi.utils import get_openapi
 from sqlalchemy.orm import Session, sessionmaker
 
 import lindungi
@@ -24,6 +25,8 @@ from lindungi.audit.api import router as audit_router
 from lindungi.audit.signing import load_private_key
 from lindungi.auth.api import router as auth_router
 from lindungi.db import make_engine, session_factory, transaction
+from lindungi.errors import NotInitialisedError
+from lindungi.migrate import head_revision
 from lindungi.settings import Settings, load_settings
 
 API_PREFIX = "/api/v1"
@@ -99,9 +102,14 @@ def create_app(
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["service"], summary="Readiness: the database answers")
+    @app.get("/readyz", tags=["service"], summary="Readiness: the database answers, at this schema")
     def readyz(session: SessionDep) -> dict[str, str]:
-        session.execute(text("SELECT 1"))
+        found = MigrationContext.configure(session.connection()).get_current_revision()
+        if found != head_revision():
+            raise NotInitialisedError(
+                f"the database is at revision {found or 'none'}, this hub needs "
+                f"{head_revision()}: run `lindungi init`"
+            )
         return {"status": "ready"}
 
     api = Router(prefix=API_PREFIX)
@@ -118,4 +126,18 @@ def create_app(
     api.include_router(auth_router)
     api.include_router(audit_router)
     app.include_router(api)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = problems.problem_media_types(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    summary=app.summary,
+                    routes=app.routes,
+                )
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

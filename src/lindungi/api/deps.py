@@ -17,6 +17,7 @@ from fastapi.params import Depends as DependsParam
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
+from lindungi.api.problems import problem_responses
 from lindungi.audit import service as audit_service
 from lindungi.audit.entry import Action
 from lindungi.audit.service import Actor
@@ -183,5 +184,9 @@ class Router(APIRouter):
         kwargs["openapi_extra"] = {
             **(kwargs.get("openapi_extra") or {}),
             "x-permission": permission,
+        }
+        kwargs["responses"] = {
+            **problem_responses(authenticated=permission != "public"),
+            **(kwargs.get("responses") or {}),
         }
         super().add_api_route(path, endpoint, **kwargs)

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -22,6 +23,52 @@ from lindungi.errors import AuthenticationError, LindungiError, PermissionDenied
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class FieldProblem(BaseModel):
+    """One invalid field of a request."""
+
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error leaves the API."""
+
+    type: str
+    title: str
+    status: int
+    instance: str
+    detail: str | None = None
+    request_id: str | None = None
+    errors: list[FieldProblem] | None = None
+
+
+_DESCRIPTIONS = {
+    401: "No valid bearer token (missing, unknown, expired or revoked).",
+    403: "The caller's roles do not reach this record.",
+    404: "No such record.",
+    409: "The request conflicts with the current state.",
+    422: "Invalid request; `errors` names each field.",
+    503: "The database cannot be reached; retry later.",
+}
+
+
+def problem_responses(*, authenticated: bool) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the errors a route can give (problem+json)."""
+    codes = [c for c in _DESCRIPTIONS if authenticated or c not in (401, 403)]
+    return {c: {"model": Problem, "description": _DESCRIPTIONS[c]} for c in codes}
+
+
+def problem_media_types(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declare error responses as ``application/problem+json`` in an OpenAPI document."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for code, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if code[:1] in ("4", "5") and "application/json" in content:
+                    response["content"] = {PROBLEM_JSON: content["application/json"]}
+    return schema
 
 
 def problem(

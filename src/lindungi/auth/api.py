@@ -20,6 +20,7 @@ from lindungi.auth.schemas import (
     UserCreate,
     UserOut,
 )
+from lindungi.errors import ConflictError
 
 router = Router(tags=["agencies and users"])
 
@@ -144,12 +145,13 @@ def user_tokens(
 )
 def issue_token(
     username: UsernamePath,
-    body: TokenCreate,
     session: SessionDep,
     settings: SettingsDep,
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("tokens", "issue"))],
+    body: TokenCreate | None = None,
 ) -> IssuedToken:
+    body = body or TokenCreate()
     user = service.get_user(session, username)
     principal.authorize(
         Permission("tokens", "issue"),
@@ -168,6 +170,28 @@ def issue_token(
     auditor.record(Action.CREATE, "tokens", issued.token.id, ("user", "name", "expires_at"))
     out = _token_out(issued.token, user.username)
     return IssuedToken(**out.model_dump(), token=issued.secret)
+
+
+@router.post(
+    "/users/{username}/deactivate",
+    response_model=UserOut,
+    summary="Deactivate a user: their tokens stop working at once",
+)
+def deactivate_user(
+    username: UsernamePath,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("users", "update"))],
+) -> UserOut:
+    user = service.get_user(session, username)
+    principal.authorize(
+        Permission("users", "update"), owner_agency=user.agency_code, resource_id=username
+    )
+    if user.id == principal.user_id:
+        raise ConflictError("you cannot deactivate your own account")
+    service.set_active(session, user, False)
+    auditor.record(Action.UPDATE, "users", username, ("is_active",))
+    return UserOut.model_validate(user)
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke an API token")

@@ -58,6 +58,27 @@ def users_list(
             typer.echo(f"{user.username}\t{user.agency_code}\t{','.join(user.role_codes)}{state}")
 
 
+def _set_active(username: str, active: bool, db: str | None) -> None:
+    with unit_of_work(settings_for(db)) as session:
+        user = service.set_active(session, service.get_user(session, username), active)
+        audit.record(session, Actor.cli(), Action.UPDATE, "users", username, fields=["is_active"])
+        typer.echo(f"{'activated' if active else 'deactivated'} {user.username}")
+
+
+@users_app.command("deactivate")
+@friendly_errors
+def users_deactivate(username: str, db: DbOption = None) -> None:
+    """Deactivate a user: their tokens stop working at once; nothing is deleted."""
+    _set_active(username, False, db)
+
+
+@users_app.command("activate")
+@friendly_errors
+def users_activate(username: str, db: DbOption = None) -> None:
+    """Reactivate a deactivated user."""
+    _set_active(username, True, db)
+
+
 @tokens_app.command("issue")
 @friendly_errors
 def tokens_issue(

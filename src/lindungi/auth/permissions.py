@@ -77,7 +77,9 @@ ROLES: dict[str, Role] = {
                 ("users", "create", Scope.AGENCY),
                 ("users", "update", Scope.AGENCY),
                 ("tokens", "read", Scope.AGENCY),
-                ("tokens", "issue", Scope.AGENCY),
+                # Issuing a token for a colleague would let an admin act as them:
+                # admins issue only their own; operators issue others' on the server.
+                ("tokens", "issue", Scope.OWN),
                 ("tokens", "revoke", Scope.AGENCY),
             ),
         ),

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Username = Annotated[
     str,
-    StringConstraints(min_length=3, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$"),
+    StringConstraints(min_length=3, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$"),
 ]
 
 
@@ -38,7 +38,7 @@ class UserOut(BaseModel):
 
 
 class UserCreate(BaseModel):
-    """A new user of the caller's agency (or, for a hub-wide admin, any agency)."""
+    """A new user of the agency named in the path (the caller's own, for an admin)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from lindungi.auth import credentials
 from lindungi.auth.models import Agency, ApiToken, User, UserRole
 from lindungi.auth.permissions import Principal, check_roles
 from lindungi.db import utcnow
-from lindungi.errors import AuthenticationError, ConflictError, NotFoundError
+from lindungi.errors import AuthenticationError, ConflictError, InvalidInputError, NotFoundError
+
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
@@ -60,6 +64,9 @@ def add_user(
     synthetic: bool = False,
 ) -> User:
     """Create a user of ``agency`` holding ``roles``; refuse a duplicate username."""
+    check_username(username)
+    if full_name is not None and not 1 <= len(full_name) <= 200:
+        raise InvalidInputError("full name must be 1 to 200 characters")
     get_agency(session, agency)
     codes = check_roles(agency, roles)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -73,6 +80,25 @@ def add_user(
         roles=[UserRole(role=code) for code in codes],
     )
     session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:  # created by a concurrent request since the check above
+        raise ConflictError(f"user {username!r} already exists") from None
+    return user
+
+
+def check_username(username: str) -> None:
+    """Refuse a username the API would refuse too, saying what a valid one looks like."""
+    if not USERNAME.fullmatch(username):
+        raise InvalidInputError(
+            "username must be 3 to 64 characters: lowercase letters, digits, '.', '_' or '-', "
+            f"starting with a letter or digit; got {username!r}"
+        )
+
+
+def set_active(session: Session, user: User, active: bool) -> User:
+    """Deactivate a user (their tokens stop working at once) or reactivate them."""
+    user.is_active = active
     session.flush()
     return user
 
@@ -111,7 +137,7 @@ def issue_token(
         name=name,
         created_at=now,
         expires_at=now + ttl,
-        created_by_id=created_by.id if created_by else user.id,
+        created_by_id=created_by.id if created_by else None,  # None: an operator's CLI
     )
     session.add(token)
     session.flush()

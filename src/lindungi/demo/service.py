@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from lindungi.audit import service as audit
 from lindungi.audit.entry import Action
 from lindungi.auth import service as auth_service
+from lindungi.auth.credentials import verify_password
 from lindungi.auth.models import ApiToken, User
 from lindungi.db import utcnow
 from lindungi.demo.generator import DemoScenario, DemoUser
@@ -45,9 +46,11 @@ class LoadReport:
 def load(session: Session, scenario: DemoScenario) -> LoadReport:
     """Insert the scenario's people and users that are not there yet.
 
-    People are keyed by (source ``demo``, record id), users by username; loading the
-    same scenario twice adds nothing. A real (non-synthetic) user already holding a
-    demo username is never touched: that is refused.
+    People are keyed by (source ``demo``, seed and record id), users by username;
+    loading the same scenario twice adds nothing, and another seed adds its own people.
+    Demo users already there get this scenario's password, so the logins printed
+    always work. A real (non-synthetic) user holding a demo username is never
+    touched: that is refused.
     """
     existing_people = set(
         session.scalars(
@@ -58,7 +61,7 @@ def load(session: Session, scenario: DemoScenario) -> LoadReport:
     new_people = [
         PersonRecord(
             source=DEMO_SOURCE,
-            source_record_id=p.record_id,
+            source_record_id=demo_record_id(scenario, p.record_id),
             full_name=p.full_name,
             sex=p.sex,
             birth_date=p.birth_date,
@@ -73,7 +76,7 @@ def load(session: Session, scenario: DemoScenario) -> LoadReport:
             last_seen=now,
         )
         for p in scenario.people
-        if p.record_id not in existing_people
+        if demo_record_id(scenario, p.record_id) not in existing_people
     ]
     session.add_all(new_people)
     users_added = sum(_ensure_user(session, u) for u in scenario.users)
@@ -96,6 +99,11 @@ def load(session: Session, scenario: DemoScenario) -> LoadReport:
     )
 
 
+def demo_record_id(scenario: DemoScenario, record_id: str) -> str:
+    """The stored id of a demo person: seeds never collide."""
+    return f"seed{scenario.seed}/{record_id}"
+
+
 def _ensure_user(session: Session, demo: DemoUser) -> bool:
     found = session.scalar(select(User).where(User.username == demo.username))
     if found is not None:
@@ -104,6 +112,8 @@ def _ensure_user(session: Session, demo: DemoUser) -> bool:
                 f"user {demo.username!r} exists and is not a demo user; "
                 "load the demo into a database of its own"
             )
+        if found.password_hash is None or not verify_password(found.password_hash, demo.password):
+            auth_service.set_password(session, found, demo.password)  # another seed's demo
         return False
     auth_service.add_user(
         session,
