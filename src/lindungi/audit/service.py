@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Table, func, insert, select, text, tuple_
+from sqlalchemy import Table, and_, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from lindungi.audit import merkle
@@ -63,11 +63,17 @@ def log_size(session: Session) -> int:
 def _nodes(session: Session, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     wanted = sorted(set(keys))
     found: dict[tuple[int, int], bytes] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
+    by_level: dict[int, list[int]] = {}
+    for level, idx in wanted:
+        by_level.setdefault(level, []).append(idx)
+    if by_level:
+        # One (level = ? AND idx IN (...)) term per level: both databases answer it from
+        # the primary key. (A row-value IN made SQLite scan the whole table.)
         rows = session.connection().execute(
             select(NODES.c.level, NODES.c.idx, NODES.c.hash).where(
-                tuple_(NODES.c.level, NODES.c.idx).in_(chunk)
+                or_(
+                    *(and_(NODES.c.level == lv, NODES.c.idx.in_(ix)) for lv, ix in by_level.items())
+                )
             )
         )
         found.update({(level, idx): digest for level, idx, digest in rows})
