@@ -39,6 +39,7 @@ from sqlalchemy import (
 from lindungi.audit import merkle, service
 from lindungi.audit.entry import Action, AuditEntry
 from lindungi.audit.models import AuditEntryRow, AuditNode
+from lindungi.audit.verify import verify_log
 from lindungi.db import make_engine, session_factory, transaction
 from lindungi.migrate import init_db
 
@@ -148,7 +149,8 @@ def run_size(url: str, size: int, appends: int, proofs: int) -> dict[str, float]
     rng = random.Random(size)  # noqa: S311 - picks entries to prove, not secrets
     with sessions() as session:
         total = service.log_size(session)
-        service.create_checkpoint(session, Ed25519PrivateKey.generate())
+        key = Ed25519PrivateKey.generate()
+        service.create_checkpoint(session, key)
         session.commit()
         start = time.perf_counter()
         for _ in range(proofs):
@@ -158,6 +160,10 @@ def run_size(url: str, size: int, appends: int, proofs: int) -> dict[str, float]
         for _ in range(proofs):
             service.prove_consistency(session, rng.randrange(1, total), total)
         consistency_ms = (time.perf_counter() - start) / proofs * 1000
+        start = time.perf_counter()
+        checked = verify_log(session, [key.public_key()])
+        verify_seconds = time.perf_counter() - start
+        assert checked.ok, checked.problem
     engine.dispose()
     audit_rate, plain_rate = statistics.median(audit_rates), statistics.median(plain_rates)
     return {
@@ -168,6 +174,7 @@ def run_size(url: str, size: int, appends: int, proofs: int) -> dict[str, float]
         "overhead_ratio": round(plain_rate / audit_rate, 2),
         "inclusion_proof_ms": round(inclusion_ms, 2),
         "consistency_proof_ms": round(consistency_ms, 2),
+        "verify_seconds": round(verify_seconds, 1),
     }
 
 
@@ -197,7 +204,8 @@ def main() -> int:
                 f"baseline {result['baseline_appends_per_s']:>8}/s  "
                 f"overhead x{result['overhead_ratio']}  "
                 f"inclusion {result['inclusion_proof_ms']} ms  "
-                f"consistency {result['consistency_proof_ms']} ms",
+                f"consistency {result['consistency_proof_ms']} ms  "
+                f"verify {result['verify_seconds']} s",
                 file=sys.stderr,
             )
     print(json.dumps(results, indent=2))

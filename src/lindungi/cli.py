@@ -58,8 +58,9 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
 
     bind_host = host or settings.host
     bind_port = port or settings.port
+    hub = create_app(settings)  # fails here, before any message, on a bad key or setting
     typer.echo(f"Lindungi serving on http://{bind_host}:{bind_port} (Ctrl+C to stop)", err=True)
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+    uvicorn.run(hub, host=bind_host, port=bind_port, log_level="info")
 
 
 @app.command()

@@ -119,11 +119,12 @@ def test_only_auditors_read_the_log_and_their_reads_are_logged(
         ("imigrasi.officer", "denied", "audit"),
     ]
     assert entries[0]["entry"].startswith('{"action":"denied","actor":"imigrasi.officer"')
-    assert log(session)[-1][:3] == ("kemnaker.auditor", "read", "audit_log")
+    assert log(session)[-1][:4] == ("kemnaker.auditor", "read", "audit", "after=-1")
     filtered = client.get(
         "/api/v1/audit/entries", params={"actor": "kemnaker.auditor"}, headers=bearer(auditor)
     ).json()
-    assert [e["resource_type"] for e in filtered] == ["audit_log"]
+    assert [(e["resource_type"], e["resource_id"]) for e in filtered] == [("audit", "after=-1")]
+    assert log(session)[-1][3] == "after=-1&actor=kemnaker.auditor"
 
 
 def test_checkpoints_and_proofs_verify_for_a_witness(

@@ -209,22 +209,50 @@ def test_a_witness_follows_a_served_hub_over_http(
             break
         time.sleep(0.1)
     assert latest is not None
-    assert latest["size"] == 1  # the demo load
+    assert latest["size"] == 13  # the demo's people, its users, and 11 demo tokens
     state = tmp_path / "w.json"
     cmd = ["audit", "witness", "--state", str(state), "--hub", base, "--token", token]
     first = runner.invoke(app, cmd, env={"LINDUNGI_DATABASE_URL": env["LINDUNGI_DATABASE_URL"]})
     assert first.exit_code == 0, first.output
     assert "first run: trusting the hub's key" in first.stderr
-    assert first.stdout.startswith("witnessed checkpoint size 1 ")
+    assert first.stdout.startswith("witnessed checkpoint size 13 ")
     httpx.get(f"{base}/api/v1/users/bp2mi.admin", headers=auth)  # a denied read: logged
     for _ in range(100):
         size = httpx.get(f"{base}/api/v1/audit/checkpoints/latest", headers=auth).json()["size"]
-        if size > 1:
+        if size > 13:
             break
         time.sleep(0.1)
     second = runner.invoke(app, cmd)
     assert second.exit_code == 0, second.output
-    assert second.stdout.endswith("(consistent with size 1)\n")
+    assert second.stdout.endswith("(consistent with size 13)\n")
     bad_token = runner.invoke(app, [*cmd[:-1], "lgi_wrong"])
     assert bad_token.exit_code == 1
     assert "HTTP 401 unknown bearer token" in bad_token.stderr
+
+
+def test_witness_refuses_a_broken_state_file_and_a_changed_key(
+    hub: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "hub.pub").write_text(run(hub, "audit", "public-key").stdout)
+    run(hub, "audit", "checkpoint")
+    state = tmp_path / "w.json"
+    base = ["audit", "witness", "--state"]
+    lost = run(
+        hub, *base, str(tmp_path / "missing" / "w.json"), "--public-key", str(tmp_path / "hub.pub")
+    )
+    assert (lost.exit_code, lost.stderr) == (
+        1,
+        f"error: the folder of the state file {tmp_path / 'missing' / 'w.json'} does not exist\n",
+    )
+    state.write_text("{not json")
+    broken = run(hub, *base, str(state), "--public-key", str(tmp_path / "hub.pub"))
+    assert broken.exit_code == 1
+    assert broken.stderr.startswith(f"error: {state} is not a witness state file: ")
+    state.unlink()
+    assert run(hub, *base, str(state), "--public-key", str(tmp_path / "hub.pub")).exit_code == 0
+    run(hub, "audit", "keygen", "--out", str(tmp_path / "other.pem"))
+    other = dict(hub, LINDUNGI_AUDIT_KEY_FILE=str(tmp_path / "other.pem"))
+    (tmp_path / "other.pub").write_text(run(other, "audit", "public-key").stdout)
+    switched = run(hub, *base, str(state), "--public-key", str(tmp_path / "other.pub"))
+    assert switched.exit_code == 1
+    assert "a witness never changes keys silently" in switched.stderr

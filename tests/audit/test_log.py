@@ -298,3 +298,14 @@ def test_a_witness_round_trips_its_state_and_refuses_foreign_signatures(
     other = sign_checkpoint(Ed25519PrivateKey.generate(), 1, merkle.leaf_hash(b"x"), T0)
     with pytest.raises(WitnessRejection, match="is not signed by the hub's key"):
         observe(state, other, [])
+
+
+def test_a_clock_stepped_back_never_dates_a_checkpoint_before_its_predecessor(
+    session: Session, key: Ed25519PrivateKey
+) -> None:
+    fill(session, 2)
+    first = service.create_checkpoint(session, key, now=T0 + dt.timedelta(hours=1))
+    fill(session, 1, start=2)
+    second = service.create_checkpoint(session, key, now=T0)  # the clock went back an hour
+    assert second.timestamp == first.timestamp
+    assert verify_log(session, [key.public_key()]).ok

@@ -53,7 +53,9 @@ def entries(
         AuditEntryOut.model_validate({**row.__dict__, "entry": row.entry.decode("utf-8")})
         for row in rows
     ]
-    auditor.record(Action.READ, "audit_log", f"after:{after}", ["entries"])
+    searched = {"after": after, "actor": actor, "type": resource_type, "id": resource_id}
+    query = "&".join(f"{k}={v}" for k, v in searched.items() if v is not None)
+    auditor.record(Action.READ, "audit", query, ["entries"])
     return out
 
 

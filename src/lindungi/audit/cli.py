@@ -138,10 +138,21 @@ def witness(
     the history seen before; a rewritten history exits 1 and leaves the state as it was.
     """
     given_pem = public_key.read_text(encoding="ascii") if public_key else None
+    if not state.parent.is_dir():
+        raise fail(f"the folder of the state file {state} does not exist")
+    current = None
     if state.exists():
-        current = WitnessState.from_json(json.loads(state.read_text(encoding="utf-8")))
-    else:
-        current = None
+        try:
+            current = WitnessState.from_json(json.loads(state.read_text(encoding="utf-8")))
+        except ValueError as err:
+            raise fail(f"{state} is not a witness state file: {err}") from None
+        if given_pem is not None and key_id(load_public_key(given_pem)) != key_id(
+            current.public_key
+        ):
+            raise fail(
+                f"{state} trusts key {key_id(current.public_key)}, but --public-key is "
+                f"{key_id(load_public_key(given_pem))}; a witness never changes keys silently"
+            )
     if hub is not None:
         if not token:
             raise fail("--hub needs a token (--token or LINDUNGI_WITNESS_TOKEN)")

@@ -192,7 +192,12 @@ def create_checkpoint(
     latest = latest_checkpoint(session)
     if only_if_grown and latest is not None and latest.size == size:
         return latest
-    checkpoint = sign_checkpoint(key, size, tree_root(session, size), now or utcnow())
+    moment = now or utcnow()
+    if latest is not None and moment < latest.timestamp:
+        # A clock stepped back must not date a head before its predecessor: that
+        # would make every later verification and witness refuse the log.
+        moment = latest.timestamp
+    checkpoint = sign_checkpoint(key, size, tree_root(session, size), moment)
     session.add(
         AuditCheckpoint(
             size=checkpoint.size,

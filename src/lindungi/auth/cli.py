@@ -53,7 +53,12 @@ def users_list(
     with unit_of_work(settings_for(db)) as session:
         if agency is not None:
             service.get_agency(session, agency)
-        for user in service.list_users(session, agency):
+        users = service.list_users(session, agency)
+        audit.record(
+            session, Actor.cli(), Action.READ, "users", f"agency:{agency or '*'}",
+            fields=["username", "agency", "roles", "is_active"],
+        )  # fmt: skip
+        for user in users:
             state = "" if user.is_active else " (deactivated)"
             typer.echo(f"{user.username}\t{user.agency_code}\t{','.join(user.role_codes)}{state}")
 
@@ -114,7 +119,12 @@ def tokens_list(username: str, db: DbOption = None) -> None:
     with unit_of_work(settings_for(db)) as session:
         user = service.get_user(session, username)
         now = dt.datetime.now(dt.UTC)
-        for t in service.list_tokens(session, user):
+        tokens = service.list_tokens(session, user)
+        audit.record(
+            session, Actor.cli(), Action.READ, "tokens", f"user:{username}",
+            fields=["prefix", "name", "expires_at", "revoked_at"],
+        )  # fmt: skip
+        for t in tokens:
             state = "revoked" if t.revoked_at else ("expired" if t.expires_at <= now else "active")
             typer.echo(f"{t.id}\t{t.prefix}…\t{state}\t{t.expires_at:%Y-%m-%d}\t{t.name}")
 

@@ -81,7 +81,17 @@ def load(session: Session, scenario: DemoScenario) -> LoadReport:
     session.add_all(new_people)
     users_added = sum(_ensure_user(session, u) for u in scenario.users)
     session.flush()
-    if new_people or users_added:
+    if users_added:
+        audit.record(
+            session,
+            audit.SYSTEM,
+            Action.CREATE,
+            "users",
+            f"demo:seed={scenario.seed}",
+            fields=["username", "full_name", "roles", "password"],
+            purpose="load the synthetic demonstration scenario",
+        )
+    if new_people:
         audit.record(
             session,
             audit.SYSTEM,
@@ -143,7 +153,20 @@ def issue_logins(session: Session, scenario: DemoScenario, ttl: dt.timedelta) ->
             )
         ):
             auth_service.revoke_token(session, old)
+            audit.record(
+                session, audit.SYSTEM, Action.UPDATE, "tokens", str(old.id),
+                fields=["revoked_at"], purpose="demo login replaced",
+            )  # fmt: skip
         issued = auth_service.issue_token(session, user, ttl=ttl, name=DEMO_TOKEN_NAME)
+        audit.record(
+            session,
+            audit.SYSTEM,
+            Action.CREATE,
+            "tokens",
+            str(issued.token.id),
+            fields=["user", "name", "expires_at"],
+            purpose="demo login",
+        )
         logins.append(
             DemoLogin(demo.username, demo.agency, demo.roles, demo.password, issued.secret)
         )
