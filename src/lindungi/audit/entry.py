@@ -72,6 +72,20 @@ class AuditEntry:
             "request_id": self.request_id,
         }
 
+    def columns(self) -> dict[str, Any]:
+        """The searchable columns stored beside the canonical bytes (``verify`` compares them)."""
+        return {
+            "seq": self.seq,
+            "ts": self.ts,
+            "actor": self.actor,
+            "agency": self.agency,
+            "action": self.action.value,
+            "resource_type": self.resource_type,
+            "resource_id": self.resource_id,
+            "purpose": self.purpose,
+            "request_id": self.request_id,
+        }
+
     def canonical(self) -> bytes:
         """The bytes that are hashed as this entry's Merkle leaf."""
         return rfc8785.dumps(self.to_json())

@@ -137,21 +137,7 @@ def record(
     # Core statements on the session's connection: the log is written, never loaded
     # back as objects here, so the ORM's bookkeeping would only cost time.
     conn = session.connection()
-    conn.execute(
-        insert(ENTRIES),
-        {
-            "seq": seq,
-            "ts": entry.ts,
-            "actor": entry.actor,
-            "agency": entry.agency,
-            "action": entry.action.value,
-            "resource_type": entry.resource_type,
-            "resource_id": entry.resource_id,
-            "purpose": entry.purpose,
-            "request_id": entry.request_id,
-            "entry": data,
-        },
-    )
+    conn.execute(insert(ENTRIES), {**entry.columns(), "entry": data})
     conn.execute(insert(NODES), [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in completed])
     return entry
 

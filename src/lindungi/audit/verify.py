@@ -79,16 +79,7 @@ def _check_entry(row: AuditEntryRow) -> None:
         raise _Failed(f"entry {row.seq}: {err}") from None
     if entry.seq != row.seq:
         raise _Failed(f"entry {row.seq}: its content is numbered {entry.seq} (entries were moved)")
-    hashed = {
-        "ts": entry.ts,
-        "actor": entry.actor,
-        "agency": entry.agency,
-        "action": entry.action.value,
-        "resource_type": entry.resource_type,
-        "resource_id": entry.resource_id,
-        "purpose": entry.purpose,
-        "request_id": entry.request_id,
-    }
+    hashed = entry.columns()
     for column in _COLUMNS:
         if getattr(row, column) != hashed[column]:
             raise _Failed(
