@@ -4,6 +4,16 @@ from lindungi.audit.models import AuditCheckpoint, AuditEntryRow, AuditNode
 from lindungi.auth.models import Agency, ApiToken, User, UserRole
 from lindungi.db import Base
 from lindungi.people.models import PersonRecord
+from lindungi.recruiters.models import (
+    Bond,
+    BondClaim,
+    Complaint,
+    Licence,
+    LicenceEvent,
+    Recruiter,
+    RecruiterIdentifier,
+    Sanction,
+)
 
 __all__ = [
     "Agency",
@@ -12,7 +22,15 @@ __all__ = [
     "AuditEntryRow",
     "AuditNode",
     "Base",
+    "Bond",
+    "BondClaim",
+    "Complaint",
+    "Licence",
+    "LicenceEvent",
     "PersonRecord",
+    "Recruiter",
+    "RecruiterIdentifier",
+    "Sanction",
     "User",
     "UserRole",
 ]

@@ -1,0 +1,216 @@
+"""A recruiter's standing, and the fronts behind a name: the one call screening and
+the public verification share. Every finding carries the path that explains it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from lindungi.recruiters.models import Licence, LicenceEvent, Recruiter, RecruiterIdentifier
+from lindungi.recruiters.normalize import licence_key, name_key, phone_key
+
+#: How similar a typed name must be to a registered one to count as the same company.
+NAME_MATCH = 90.0
+#: A phone used by this many names or more is a finding by itself.
+SHARED_PHONE = 3
+BAD_STANDING = ("revoked", "suspended")
+
+
+@dataclass(frozen=True)
+class Match:
+    """A registered recruiter that answers the query."""
+
+    recruiter_id: int
+    name: str
+    licence_no: str | None
+    status: str  # active | suspended | revoked | expired | unlicensed
+    valid_until: dt.date | None
+    matched_by: str
+    score: float = 100.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something behind the name that should worry an officer, with its explanation."""
+
+    code: str
+    recruiter_id: int
+    other_recruiter_id: int | None
+    kind: str
+    path: tuple[str, ...]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The answer: a verdict, what matched, and the fronts found behind it."""
+
+    verdict: str  # licensed | suspended | revoked | expired | unknown
+    matches: tuple[Match, ...]
+    similar: tuple[Match, ...] = ()
+    findings: tuple[Finding, ...] = field(default=())
+
+
+def _effective(licence: Licence | None, today: dt.date) -> str:
+    if licence is None:
+        return "unlicensed"
+    if (
+        licence.status == "active"
+        and licence.valid_until is not None
+        and licence.valid_until < today
+    ):
+        return "expired"
+    return licence.status
+
+
+def _match(recruiter: Recruiter, by: str, today: dt.date, score: float = 100.0) -> Match:
+    licence = max(recruiter.licences, key=lambda lc: lc.id, default=None)
+    return Match(
+        recruiter.id,
+        recruiter.name,
+        licence.number if licence else None,
+        _effective(licence, today),
+        licence.valid_until if licence else None,
+        by,
+        score,
+    )
+
+
+def _by_name(session: Session, name: str, today: dt.date) -> tuple[list[Match], list[Match]]:
+    key = name_key(name)
+    exact = list(session.scalars(select(Recruiter).where(Recruiter.name_key == key)))
+    if exact:
+        return [_match(r, "name", today) for r in exact], []
+    keys = dict(session.execute(select(Recruiter.id, Recruiter.name_key)).tuples().all())
+    found = process.extract(key, keys, scorer=fuzz.token_sort_ratio, limit=5, score_cutoff=75)
+    candidates = [(session.get(Recruiter, rid), score) for _, score, rid in found]
+    close = [
+        _match(r, "name (similar)", today, round(score, 1))
+        for r, score in candidates
+        if r is not None
+    ]
+    strong = [m for m in close if m.score >= NAME_MATCH]
+    if len(strong) == 1:
+        return strong, [m for m in close if m is not strong[0]]
+    return [], close
+
+
+def _revoked_on(session: Session, licence_id: int, status: str) -> dt.date | None:
+    moment = session.scalar(
+        select(func.max(LicenceEvent.at)).where(
+            LicenceEvent.licence_id == licence_id, LicenceEvent.to_status == status
+        )
+    )
+    return moment.date() if moment else None
+
+
+def fronts(session: Session, recruiter_ids: list[int], today: dt.date) -> list[Finding]:
+    """Shared phones, addresses, directors, accounts with recruiters in bad standing, and
+    phones that recruit for many names."""
+    if not recruiter_ids:
+        return []
+    mine, theirs = aliased(RecruiterIdentifier), aliased(RecruiterIdentifier)
+    rows = session.execute(
+        select(mine.recruiter_id, mine.kind, mine.display, theirs.recruiter_id)
+        .join(theirs, (theirs.kind == mine.kind) & (theirs.value == mine.value))
+        .where(mine.recruiter_id.in_(recruiter_ids), theirs.recruiter_id != mine.recruiter_id)
+        .order_by(mine.recruiter_id, mine.kind, theirs.recruiter_id)
+    ).all()
+    findings: list[Finding] = []
+    sharing: dict[tuple[int, str, str], set[int]] = {}
+    for own_id, kind, display, other_id in rows:
+        sharing.setdefault((own_id, kind, display), set()).add(other_id)
+        other = session.get(Recruiter, other_id)
+        if other is None:
+            continue
+        licence = max(other.licences, key=lambda lc: lc.id, default=None)
+        status = _effective(licence, today)
+        if licence is None or status not in BAD_STANDING:
+            continue
+        when = _revoked_on(session, licence.id, status)
+        since = f", {status} {when.isoformat()}" if when else f", {status}"
+        label = kind.replace("_", " ")
+        public = kind in ("phone", "address", "employer")  # a director's name is not repeated
+        shown = display if public else f"a {label}"
+        findings.append(
+            Finding(
+                code=f"shares_{kind}_with_{status}",
+                recruiter_id=own_id,
+                other_recruiter_id=other_id,
+                kind=kind,
+                path=(f"recruiter:{own_id}", f"{kind}:{display}", f"recruiter:{other_id}"),
+                explanation=(
+                    f"shares {label} {shown} with {other.name}{since}"
+                    if public
+                    else f"shares {shown} with {other.name}{since}"
+                ),
+            )
+        )
+    for (own_id, kind, display), others in sharing.items():
+        if kind == "phone" and len(others) + 1 >= SHARED_PHONE:
+            findings.append(
+                Finding(
+                    code="phone_recruits_for_many_names",
+                    recruiter_id=own_id,
+                    other_recruiter_id=None,
+                    kind=kind,
+                    path=(
+                        f"recruiter:{own_id}",
+                        f"phone:{display}",
+                        *(f"recruiter:{o}" for o in sorted(others)),
+                    ),
+                    explanation=f"phone {display} recruits for {len(others) + 1} names",
+                )
+            )
+    return findings
+
+
+def recruiter_standing(
+    session: Session,
+    *,
+    name: str | None = None,
+    licence_no: str | None = None,
+    phone: str | None = None,
+    today: dt.date | None = None,
+) -> Standing:
+    """The standing of whoever a name, licence number or phone points to, with fronts."""
+    day = today or dt.date.today()
+    matches: list[Match] = []
+    similar: list[Match] = []
+    if licence_no:
+        licence = session.scalar(
+            select(Licence).where(Licence.number_key == licence_key(licence_no))
+        )
+        if licence is not None:
+            matches.append(_match(licence.recruiter, "licence_no", day))
+    if name and not matches:
+        matches, similar = _by_name(session, name, day)
+    if phone:
+        key = phone_key(phone)
+        if key is not None:
+            ids = session.scalars(
+                select(RecruiterIdentifier.recruiter_id).where(
+                    RecruiterIdentifier.kind == "phone", RecruiterIdentifier.value == key
+                )
+            ).all()
+            known = {m.recruiter_id for m in matches}
+            for rid in ids:
+                recruiter = session.get(Recruiter, rid)
+                if recruiter is not None and rid not in known:
+                    matches.append(_match(recruiter, "phone", day))
+    findings = fronts(session, sorted({m.recruiter_id for m in matches}), day)
+    return Standing(_verdict(matches), tuple(matches), tuple(similar), tuple(findings))
+
+
+def _verdict(matches: list[Match]) -> str:
+    statuses = {m.status for m in matches}
+    for worst in ("revoked", "suspended", "expired"):
+        if worst in statuses:
+            return worst
+    if "active" in statuses:
+        return "licensed"
+    return "unknown"
