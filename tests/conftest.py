@@ -11,50 +11,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from lindungi.api.app import create_app
 from lindungi.db import make_engine
 from lindungi.migrate import init_db
-from lindungi.settings import Settings, load_settings
-
-POSTGRES_URL = os.environ.get(
-    "LINDUNGI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/lindungi_test"
-)
-TEST_SECRET = "test-secret-" + "x" * 40
-
-
-def make_settings(key_dir: Path, **overrides: Any) -> Settings:
-    """Settings for a test: the test environment, a non-default secret, an audit key in
-    ``key_dir``, and no periodic checkpoints (tests sign when they mean to)."""
-    values: dict[str, Any] = {
-        "environment": "test",
-        "secret_key": TEST_SECRET,
-        "audit_key_file": key_dir / "audit-ed25519.pem",
-        "audit_checkpoint_interval_seconds": 0,
-    }
-    values.update(overrides)
-    return load_settings(**values)
-
-
-def fresh_postgres_database(url: str) -> str:
-    """Drop and recreate the database named in ``url``; return ``url``."""
-    parsed = make_url(url)
-    name = parsed.database
-    if not name or not name.replace("_", "").isalnum():
-        raise ValueError(f"unsafe test database name {name!r}")
-    admin = make_engine(parsed.set(database="postgres").render_as_string(hide_password=False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url
+from lindungi.settings import Settings
+from tests_support import POSTGRES_URL, fresh_postgres_database, make_settings
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner, Result
 
-from conftest import POSTGRES_URL, fresh_postgres_database, make_settings
 from lindungi.api.app import create_app
 from lindungi.cli import app
 from lindungi.db import make_engine, session_factory
 from lindungi.migrate import head_revision
+from tests_support import POSTGRES_URL, fresh_postgres_database, make_settings
 
 runner = CliRunner()
 

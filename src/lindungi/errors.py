@@ -59,6 +59,18 @@ class InvalidInputError(LindungiError):
     title = "Invalid input"
 
 
+class TooManyRequestsError(LindungiError):
+    """A public endpoint asked too often from one address."""
+
+    status = 429
+    slug = "too-many-requests"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class AuthenticationError(LindungiError):
     status = 401
     slug = "unauthenticated"

@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     audit_key_file: Path = Field(default_factory=default_audit_key_file)
     audit_checkpoint_interval_seconds: int = Field(default=300, ge=0)
+    hotline: str = Field(
+        default="BP2MI/KP2MI 24-hour hotline (set LINDUNGI_HOTLINE)",
+        description="What the public pages and answers give as the hotline to call.",
+    )
+    public_rate_limit: str = Field(
+        default="30/minute",
+        pattern=r"^\d+/(second|minute|hour|day)$",
+        description="Requests per client address to public endpoints, e.g. 30/minute.",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

@@ -27,6 +27,8 @@ from lindungi.auth.api import router as auth_router
 from lindungi.db import make_engine, session_factory, transaction
 from lindungi.errors import NotInitialisedError
 from lindungi.migrate import head_revision
+from lindungi.recruiters.api import PublicLimiter
+from lindungi.recruiters.api import router as recruiters_router
 from lindungi.settings import Settings, load_settings
 
 API_PREFIX = "/api/v1"
@@ -86,6 +88,7 @@ def create_app(
     app.state.audit_key = load_private_key(
         settings.audit_key_file, create=settings.environment != "production"
     )
+    app.state.public_limiter = PublicLimiter(settings.public_rate_limit)
     problems.install(app)
 
     @app.middleware("http")
@@ -125,6 +128,7 @@ def create_app(
 
     api.include_router(auth_router)
     api.include_router(audit_router)
+    api.include_router(recruiters_router)
     app.include_router(api)
 
     def openapi() -> dict[str, Any]:

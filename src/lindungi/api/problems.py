@@ -18,7 +18,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from lindungi.audit import service as audit_service
 from lindungi.audit.entry import Action
 from lindungi.db import transaction
-from lindungi.errors import AuthenticationError, LindungiError, PermissionDeniedError
+from lindungi.errors import (
+    AuthenticationError,
+    LindungiError,
+    PermissionDeniedError,
+    TooManyRequestsError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +126,8 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, PermissionDeniedError) and exc.actor:
         await run_in_threadpool(_record_denial, request, exc)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationError) else None
+    if isinstance(exc, TooManyRequestsError):
+        headers = {"Retry-After": str(exc.retry_after)}
     return problem(
         request,
         exc.status,

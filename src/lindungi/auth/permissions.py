@@ -63,6 +63,9 @@ _SELF = (
     ("tokens", "revoke", Scope.OWN),
 )
 
+# Officers of every working role look recruiters up (screening, cases, investigations).
+_REGISTRY = (("recruiters", "read", Scope.ALL),)
+
 ROLES: dict[str, Role] = {
     r.code: r
     for r in (
@@ -87,42 +90,50 @@ ROLES: dict[str, Role] = {
             "officer",
             "Petugas imigrasi",
             "Immigration officer",
-            _grants(*_SELF),
+            _grants(*_SELF, *_REGISTRY),
             frozenset({"imigrasi"}),
         ),
         Role(
             "licensing",
             "Petugas perizinan",
             "Licensing officer",
-            _grants(*_SELF),
+            _grants(
+                *_SELF,
+                *_REGISTRY,
+                ("recruiters", "create", Scope.ALL),
+                ("recruiters", "update", Scope.ALL),
+                ("licences", "update", Scope.ALL),
+                ("bonds", "create", Scope.ALL),
+                ("claims", "decide", Scope.ALL),
+            ),
             frozenset({"kemnaker"}),
         ),
         Role(
             "case_worker",
             "Pendamping kasus",
             "Case worker",
-            _grants(*_SELF),
+            _grants(*_SELF, *_REGISTRY, ("claims", "file", Scope.ALL)),
             frozenset({"bp2mi", "kemlu"}),
         ),
         Role(
             "consular",
             "Petugas konsuler",
             "Consular officer",
-            _grants(*_SELF),
+            _grants(*_SELF, *_REGISTRY),
             frozenset({"kemlu"}),
         ),
         Role(
             "investigator",
             "Penyidik TPPO",
             "Trafficking investigator",
-            _grants(*_SELF),
+            _grants(*_SELF, *_REGISTRY),
             frozenset({"polri"}),
         ),
         Role(
             "analyst",
             "Analis",
             "Analyst",
-            _grants(*_SELF),
+            _grants(*_SELF, *_REGISTRY),
         ),
         Role(
             "auditor",

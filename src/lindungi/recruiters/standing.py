@@ -85,7 +85,7 @@ def _by_name(session: Session, name: str, today: dt.date) -> tuple[list[Match], 
     exact = list(session.scalars(select(Recruiter).where(Recruiter.name_key == key)))
     if exact:
         return [_match(r, "name", today) for r in exact], []
-    keys = dict(session.execute(select(Recruiter.id, Recruiter.name_key)).tuples().all())
+    keys: dict[int, str] = dict(session.execute(select(Recruiter.id, Recruiter.name_key)).all())
     found = process.extract(key, keys, scorer=fuzz.token_sort_ratio, limit=5, score_cutoff=75)
     candidates = [(session.get(Recruiter, rid), score) for _, score, rid in found]
     close = [
