@@ -8,6 +8,7 @@ than being skipped.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from lindungi.api.app import create_app
 from lindungi.db import make_engine
 from lindungi.migrate import init_db
+from lindungi.recruiters import service as recruiters
+from lindungi.recruiters.models import Recruiter
 from lindungi.settings import Settings
 from tests_support import POSTGRES_URL, fresh_postgres_database, make_settings
 
@@ -90,3 +93,39 @@ def client(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[Test
     app = create_app(settings, sessions=sessions)
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
+
+
+@pytest.fixture
+def registry(session: Session) -> dict[str, Recruiter]:
+    """A small registry: a licensed company, a revoked one, a front behind a new name
+    sharing its phone and director, a lapsed licence, and an unlicensed agent."""
+
+    def company(name: str, number: str, status: str, until: str | None) -> Recruiter:
+        licence = recruiters.create_licensed_recruiter(
+            session,
+            name=name,
+            licence_no=number,
+            status=status,
+            valid_until=dt.date.fromisoformat(until) if until else None,
+            actor="kemnaker.lisa",
+            reason="test registry",
+        )
+        return licence.recruiter
+
+    good = company("PT Maju Jaya Abadi", "KEP.101/PPTKLN/2020", "active", "2027-06-30")
+    old = company("PT Cahaya Timur", "KEP.102/PPTKLN/2020", "active", "2027-01-01")
+    recruiters.set_licence_status(
+        session, old.licences[0], "revoked", reason="sent workers on tourist visas",
+        actor="kemnaker.lisa",
+    )  # fmt: skip
+    front = company("PT Cahaya Timur Baru", "KEP.201/PPTKLN/2025", "active", "2028-01-01")
+    lapsed = company("CV Lama Sekali", "KEP.050/PPTKLN/2015", "active", "2020-01-01")
+    agent = Recruiter(kind="agent", name="Pak Budi", name_key="budi pak")
+    session.add(agent)
+    session.flush()
+    for recruiter, phone in ((good, "0812-1111-2222"), (old, "0813-2222-3333"),
+                             (front, "+62 813 2222 3333"), (agent, "081322223333")):  # fmt: skip
+        recruiters.add_identifier(session, recruiter, "phone", phone, "test")
+    recruiters.add_identifier(session, old, "director", "Hendra Wijaya", "test")
+    recruiters.add_identifier(session, front, "director", "HENDRA WIJAYA", "test")
+    return {"good": good, "old": old, "front": front, "lapsed": lapsed, "agent": agent}

@@ -27,6 +27,7 @@ from lindungi.auth.api import router as auth_router
 from lindungi.db import make_engine, session_factory, transaction
 from lindungi.errors import NotInitialisedError
 from lindungi.migrate import head_revision
+from lindungi.network.api import router as network_router
 from lindungi.recruiters.api import PublicLimiter
 from lindungi.recruiters.api import router as recruiters_router
 from lindungi.settings import Settings, load_settings
@@ -129,6 +130,7 @@ def create_app(
     api.include_router(auth_router)
     api.include_router(audit_router)
     api.include_router(recruiters_router)
+    api.include_router(network_router)
     app.include_router(api)
 
     def openapi() -> dict[str, Any]:

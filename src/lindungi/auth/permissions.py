@@ -66,6 +66,9 @@ _SELF = (
 # Officers of every working role look recruiters up (screening, cases, investigations).
 _REGISTRY = (("recruiters", "read", Scope.ALL),)
 
+# Analysts and investigators work on the graph of recruiters, identifiers and cases.
+_NETWORK = (("network", "read", Scope.ALL), ("network", "export", Scope.ALL))
+
 ROLES: dict[str, Role] = {
     r.code: r
     for r in (
@@ -126,14 +129,14 @@ ROLES: dict[str, Role] = {
             "investigator",
             "Penyidik TPPO",
             "Trafficking investigator",
-            _grants(*_SELF, *_REGISTRY),
+            _grants(*_SELF, *_REGISTRY, *_NETWORK),
             frozenset({"polri"}),
         ),
         Role(
             "analyst",
             "Analis",
             "Analyst",
-            _grants(*_SELF, *_REGISTRY),
+            _grants(*_SELF, *_REGISTRY, *_NETWORK),
         ),
         Role(
             "auditor",
