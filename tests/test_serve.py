@@ -34,7 +34,10 @@ def test_demo_loads_idempotently_and_prints_a_login_per_agency(tmp_path: Path) -
     )  # fmt: skip
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("SYNTHETIC DEMO DATA — not real people (seed 20231)\n")
-    assert ": 25 people and 11 users added, 0 already there" in first.stdout
+    assert (
+        ": 25 people, 11 users and 22 recruiters added, 0 people and users already there"
+        in first.stdout
+    )
     assert "hub: http://127.0.0.1:8000" in first.stdout
     for agency in ("imigrasi", "kemnaker", "bp2mi", "kemlu", "polri"):
         assert re.search(
@@ -45,7 +48,10 @@ def test_demo_loads_idempotently_and_prints_a_login_per_agency(tmp_path: Path) -
         env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert second.returncode == 0, second.stderr
-    assert ": 0 people and 0 users added, 36 already there" in second.stdout
+    assert (
+        ": 0 people, 0 users and 0 recruiters added, 36 people and users already there"
+        in second.stdout
+    )
 
 
 def test_demo_refuses_production(tmp_path: Path) -> None:

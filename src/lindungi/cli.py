@@ -111,8 +111,9 @@ def demo(
     url = f"http://{host or settings.host}:{port or settings.port}"
     typer.echo(f"{scenario.label} (seed {seed})")
     typer.echo(
-        f"database {safe_url(settings.database_url)}: {report.people_added} people and "
-        f"{report.users_added} users added, {report.people_kept + report.users_kept} already there"
+        f"database {safe_url(settings.database_url)}: {report.people_added} people, "
+        f"{report.users_added} users and {report.recruiters_added} recruiters added, "
+        f"{report.people_kept + report.users_kept} people and users already there"
     )
     typer.echo(f"hub: {url}   API: {url}/api/v1   OpenAPI: {url}/openapi.json")
     typer.echo("demo logins (synthetic; for this demo only):")

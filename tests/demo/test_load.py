@@ -81,3 +81,27 @@ def test_another_seed_adds_its_people_and_its_printed_passwords_work(session: Se
     user = auth_service.get_user(session, login.username)
     assert user.password_hash is not None
     assert verify_password(user.password_hash, login.password)
+
+
+def test_the_demo_registry_has_every_standing_and_fronts_behind_revoked_names(
+    session: Session,
+) -> None:
+    from lindungi.network.service import find_clusters
+    from lindungi.recruiters.standing import recruiter_standing
+
+    report = service.load(session, SCENARIO)
+    assert report.recruiters_added == 22
+    assert service.load(session, SCENARIO).recruiters_added == 0
+    verdicts = {
+        r.name: recruiter_standing(session, name=r.name, today=SCENARIO.reference_date).verdict
+        for r in SCENARIO.recruiters
+        if r.kind == "company"
+    }
+    assert sorted(set(verdicts.values())) == ["licensed", "revoked", "suspended"]
+    fronts = [r for r in SCENARIO.recruiters if r.kind == "company" and r.bond_idr is None]
+    for front in fronts:
+        standing = recruiter_standing(session, name=front.name, today=SCENARIO.reference_date)
+        assert any(f.code.endswith("_with_revoked") for f in standing.findings), front.name
+    clusters = find_clusters(session, min_cases=3)
+    assert clusters
+    assert all(len(c.recruiter_ids) >= 2 for c in clusters)

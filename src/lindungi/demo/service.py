@@ -15,8 +15,13 @@ from lindungi.auth.credentials import verify_password
 from lindungi.auth.models import ApiToken, User
 from lindungi.db import utcnow
 from lindungi.demo.generator import DemoScenario, DemoUser
+from lindungi.demo.recruiters import DemoRecruiter
 from lindungi.errors import ConflictError
 from lindungi.people.models import PersonRecord
+from lindungi.recruiters import bonds
+from lindungi.recruiters import service as registry
+from lindungi.recruiters.models import Complaint, Licence, Recruiter
+from lindungi.recruiters.normalize import licence_key, name_key
 
 DEMO_SOURCE = "demo"
 DEMO_TOKEN_NAME = "demo"  # noqa: S105 - a label, not a secret
@@ -41,6 +46,7 @@ class LoadReport:
     people_kept: int
     users_added: int
     users_kept: int
+    recruiters_added: int = 0
 
 
 def load(session: Session, scenario: DemoScenario) -> LoadReport:
@@ -81,6 +87,17 @@ def load(session: Session, scenario: DemoScenario) -> LoadReport:
     session.add_all(new_people)
     users_added = sum(_ensure_user(session, u) for u in scenario.users)
     session.flush()
+    recruiters_added = sum(_ensure_recruiter(session, r) for r in scenario.recruiters)
+    if recruiters_added:
+        audit.record(
+            session,
+            audit.SYSTEM,
+            Action.CREATE,
+            "recruiters",
+            f"demo:seed={scenario.seed}",
+            fields=["name", "licences", "identifiers", "bonds", "claims", "complaints"],
+            purpose="load the synthetic demonstration scenario",
+        )
     if users_added:
         audit.record(
             session,
@@ -106,7 +123,73 @@ def load(session: Session, scenario: DemoScenario) -> LoadReport:
         people_kept=len(scenario.people) - len(new_people),
         users_added=users_added,
         users_kept=len(scenario.users) - users_added,
+        recruiters_added=recruiters_added,
     )
+
+
+def _ensure_recruiter(session: Session, demo: DemoRecruiter) -> bool:
+    """Add one synthetic recruiter with what is behind it, unless it is there already."""
+    actor, source = "system:demo", "synthetic demo"
+    if demo.licence_no is not None:
+        if session.scalar(
+            select(Licence.id).where(Licence.number_key == licence_key(demo.licence_no))
+        ):
+            return False
+        licence = registry.create_licensed_recruiter(
+            session,
+            name=demo.name,
+            licence_no=demo.licence_no,
+            status="active",
+            valid_until=demo.valid_until,
+            actor=actor,
+            reason="synthetic demo licence",
+            synthetic=True,
+        )
+        recruiter = licence.recruiter
+        if demo.status and demo.status != "active":
+            registry.set_licence_status(
+                session, licence, demo.status, reason=demo.status_reason, actor=actor
+            )
+    else:
+        if session.scalar(
+            select(Recruiter.id).where(
+                Recruiter.kind == "agent", Recruiter.name == demo.name, Recruiter.synthetic
+            )
+        ):
+            return False
+        recruiter = Recruiter(
+            kind="agent", name=demo.name, name_key=name_key(demo.name), synthetic=True
+        )
+        session.add(recruiter)
+        session.flush()
+    for kind, values in (
+        ("phone", demo.phones),
+        ("address", demo.addresses),
+        ("director", demo.directors),
+        ("employer", demo.employers),
+    ):
+        for value in values:
+            registry.add_identifier(session, recruiter, kind, value, source)
+    if demo.bond_idr:
+        bond = bonds.add_bond(session, recruiter, demo.bond_idr, "Bank (synthetic)")
+        for claim in demo.claims:
+            filed = bonds.file_claim(
+                session, bond, case_ref=claim.case_ref, amount_idr=claim.amount_idr, actor=actor
+            )
+            steps = {"filed": (), "verified": ("verify",), "paid": ("verify", "pay")}
+            for decision in steps.get(claim.outcome, ("reject",)):
+                bonds.decide_claim(session, filed, decision, reason="synthetic demo", actor=actor)
+    for case_ref in demo.complaint_cases:
+        session.add(
+            Complaint(
+                recruiter_id=recruiter.id,
+                channel="hotline",
+                summary="synthetic demo complaint: fees demanded, tourist visa, passport held",
+                case_ref=case_ref,
+            )
+        )
+    session.flush()
+    return True
 
 
 def demo_record_id(scenario: DemoScenario, record_id: str) -> str:
