@@ -78,3 +78,17 @@ def test_a_phone_points_to_every_name_behind_it(
     ]
     assert standing.verdict == "revoked"
     assert {m.status for m in standing.matches if m.name == "Pak Budi"} == {"unlicensed"}
+
+
+def test_the_name_index_sees_a_company_registered_after_it_was_built(
+    session: Session, registry: dict[str, Recruiter]
+) -> None:
+    from lindungi.recruiters import service
+
+    assert recruiter_standing(session, name="Samudra Birru", today=TODAY).verdict == "unknown"
+    service.create_licensed_recruiter(
+        session, name="PT Samudra Biru", licence_no="KEP.300/PPTKLN/2026", status="active",
+        valid_until=dt.date(2029, 1, 1), actor="kemnaker.lisa", reason="new licence",
+    )  # fmt: skip
+    found = recruiter_standing(session, name="Samudra Birru", today=TODAY)
+    assert (found.verdict, found.matches[0].name) == ("licensed", "PT Samudra Biru")

@@ -4,6 +4,7 @@ the public verification share. Every finding carries the path that explains it."
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -85,9 +86,9 @@ def _by_name(session: Session, name: str, today: dt.date) -> tuple[list[Match], 
     exact = list(session.scalars(select(Recruiter).where(Recruiter.name_key == key)))
     if exact:
         return [_match(r, "name", today) for r in exact], []
-    keys: dict[int, str] = dict(session.execute(select(Recruiter.id, Recruiter.name_key)).all())
+    keys = _NAMES.keys(session)
     found = process.extract(key, keys, scorer=fuzz.token_sort_ratio, limit=5, score_cutoff=75)
-    candidates = [(session.get(Recruiter, rid), score) for _, score, rid in found]
+    candidates = [(session.get(Recruiter, rid), score) for _, score, rid in found]  # None: gone
     close = [
         _match(r, "name (similar)", today, round(score, 1))
         for r, score in candidates
@@ -97,6 +98,33 @@ def _by_name(session: Session, name: str, today: dt.date) -> tuple[list[Match], 
     if len(strong) == 1:
         return strong, [m for m in close if m is not strong[0]]
     return [], close
+
+
+class _NameIndex:
+    """Every recruiter's name key, kept in memory per database and reloaded only when the
+    registry changed (its row count or newest update moved), so a typo-tolerant lookup
+    does not read the whole table each time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[tuple[object, ...], dict[int, str]]] = {}
+
+    def keys(self, session: Session) -> dict[int, str]:
+        database = str(session.connection().engine.url)
+        version = tuple(
+            session.execute(select(func.count(Recruiter.id), func.max(Recruiter.updated_at))).one()
+        )
+        with self._lock:
+            cached = self._cache.get(database)
+            if cached is not None and cached[0] == version:
+                return cached[1]
+        keys: dict[int, str] = dict(session.execute(select(Recruiter.id, Recruiter.name_key)).all())
+        with self._lock:
+            self._cache[database] = (version, keys)
+        return keys
+
+
+_NAMES = _NameIndex()
 
 
 def _revoked_on(session: Session, licence_id: int, status: str) -> dt.date | None:
