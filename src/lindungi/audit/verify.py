@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import ColumnElement, literal_column, select
+from sqlalchemy import ColumnElement, Row, literal_column, select
 from sqlalchemy.orm import Session
 
 from lindungi.audit import merkle
@@ -65,16 +66,18 @@ def _check_signatures(rows: Sequence[AuditCheckpoint], keys: dict[str, Ed25519Pu
         previous = row
 
 
-def _stored_nodes(session: Session) -> Iterator[AuditNode]:
+def _stored_nodes(session: Session) -> Iterator[Row[Any, Any, Any]]:
     # Completion order: by the right edge of the subtree, then upwards.
     right_edge: ColumnElement[int] = literal_column("((idx + 1) << level)")
-    query = select(AuditNode).order_by(right_edge, AuditNode.level)
-    yield from session.scalars(query.execution_options(yield_per=5000))
+    nodes = AuditNode.__table__
+    query = select(nodes.c.level, nodes.c.idx, nodes.c.hash).order_by(right_edge, nodes.c.level)
+    # Per statement: Connection.execution_options() would change the connection itself.
+    yield from session.connection().execute(query.execution_options(yield_per=5000))
 
 
-def _check_entry(row: AuditEntryRow) -> None:
+def _check_entry(row: Row[Any]) -> None:
     try:
-        entry = parse_entry(row.entry)
+        entry = parse_entry(row.entry, canonical=False)  # the leaf hash binds these bytes
     except EntryFormatError as err:
         raise _Failed(f"entry {row.seq}: {err}") from None
     if entry.seq != row.seq:
@@ -111,8 +114,9 @@ def verify_log(session: Session, public_keys: Sequence[Ed25519PublicKey]) -> Ver
                     )
 
         check_roots()
-        entries = select(AuditEntryRow).order_by(AuditEntryRow.seq)
-        for row in session.scalars(entries.execution_options(yield_per=5000)):
+        table = AuditEntryRow.__table__
+        entries = select(table).order_by(table.c.seq)  # plain rows: no ORM objects to build
+        for row in session.connection().execute(entries.execution_options(yield_per=5000)):
             if row.seq != count:
                 raise _Failed(f"entry {count} is missing (the log jumps to {row.seq})")
             _check_entry(row)
