@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, ParamSpec, TypeVar
 
@@ -31,6 +31,7 @@ DbOption = Annotated[
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -72,6 +73,16 @@ def unit_of_work(settings: Settings) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+def progress(items: Iterable[T], label: str) -> Iterable[T]:
+    """Show a progress bar on stderr when it is a terminal; otherwise pass through quietly."""
+    if not sys.stderr.isatty():
+        return items
+    from rich.console import Console
+    from rich.progress import track
+
+    return track(items, description=label, console=Console(stderr=True))
 
 
 def stdin_secret() -> str:

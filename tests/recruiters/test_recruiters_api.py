@@ -43,6 +43,10 @@ def test_public_verification_answers_in_both_languages_without_personal_data(
     assert front["verdict"] == "revoked"
     assert front["warning"]["en"].startswith("Warning: this recruiter's phone")
     assert "Hendra" not in str(front)  # a director's name is never shown
+    assert "Pak Budi" not in str(front)  # nor an individual agent's
+    assert "(agen perorangan tanpa izin / unlicensed individual agent)" in {
+        m["name"] for m in front["matches"]
+    }
     assert "path" not in str(front)
     unknown = client.get("/api/v1/public/verify", params={"licence_no": "KEP.999/X/2020"}).json()
     assert unknown["verdict"] == "unknown"

@@ -62,8 +62,11 @@ def clusters(graph: nx.Graph, *, min_cases: int = 3, min_recruiters: int = 2) ->
     Cases do not join recruiters (two companies can recruit the same victim); only
     shared phones, addresses, directors, accounts and employers do.
     """
+    # Cases and employers abroad do not join recruiters: two lawful agencies can serve
+    # the same employer or recruit the same victim; phones, addresses, directors and
+    # accounts are what fronts share.
     structure = graph.subgraph(
-        n for n, data in graph.nodes(data=True) if data.get("type") != "case"
+        n for n, data in graph.nodes(data=True) if data.get("type") not in ("case", "employer")
     )
     found = []
     for component in nx.connected_components(structure):

@@ -18,7 +18,7 @@ from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Principal
 from lindungi.errors import InvalidInputError, NotFoundError, TooManyRequestsError
 from lindungi.recruiters import bonds, service
-from lindungi.recruiters.messages import FRONT_WARNING, VERDICTS
+from lindungi.recruiters.messages import FRONT_WARNING, INDIVIDUAL_AGENT, VERDICTS
 from lindungi.recruiters.models import Recruiter
 from lindungi.recruiters.schemas import (
     BondCreate,
@@ -27,6 +27,7 @@ from lindungi.recruiters.schemas import (
     ClaimDecision,
     ClaimOut,
     FindingOut,
+    IdentifierCreate,
     LicenceChange,
     LicenceOut,
     MatchOut,
@@ -36,7 +37,7 @@ from lindungi.recruiters.schemas import (
     RecruiterOut,
     StandingOut,
 )
-from lindungi.recruiters.standing import Standing, recruiter_standing
+from lindungi.recruiters.standing import Match, Standing, recruiter_standing
 
 router = Router(tags=["recruiter registry"])
 RECRUITER_FIELDS = ("name", "licences", "identifiers", "bonds")
@@ -99,6 +100,14 @@ def _standing_out(standing: Standing) -> StandingOut:
     )
 
 
+def _public(match: Match) -> MatchOut:
+    """A match as the public may see it: an individual agent is not named."""
+    out = MatchOut(**match.__dict__)
+    if match.kind == "agent":
+        out.name = INDIVIDUAL_AGENT
+    return out
+
+
 def _query(name: str | None, licence_no: str | None, phone: str | None) -> None:
     if not (name or licence_no or phone):
         raise InvalidInputError("give at least one of name, licence_no or phone")
@@ -128,8 +137,8 @@ def verify(
     return PublicVerification(
         verdict=standing.verdict,
         message=Message(id=text_id, en=text_en),
-        matches=[MatchOut(**m.__dict__) for m in standing.matches],
-        similar=[MatchOut(**m.__dict__) for m in standing.similar],
+        matches=[_public(m) for m in standing.matches],
+        similar=[_public(m) for m in standing.similar],
         warning=Message(id=FRONT_WARNING[0], en=FRONT_WARNING[1]) if warned else None,
         hotline=request.app.state.settings.hotline,
     )
@@ -204,10 +213,33 @@ def get_recruiter(
 @router.get("/licences", response_model=LicenceOut, summary="A licence and its history")
 def get_licence(
     session: SessionDep,
+    auditor: AuditDep,
     _: Annotated[Principal, Depends(Requires("recruiters", "read"))],
     number: Annotated[str, Query(min_length=1, max_length=100)],
 ) -> LicenceOut:
-    return LicenceOut.model_validate(service.get_licence(session, number))
+    licence = service.get_licence(session, number)
+    auditor.record(Action.READ, "licences", licence.number, ("status", "valid_until", "events"))
+    return LicenceOut.model_validate(licence)
+
+
+@router.post(
+    "/recruiters/{recruiter_id}/identifiers",
+    response_model=RecruiterOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a phone, address, director, account or employer behind a recruiter",
+)
+def add_identifier(
+    recruiter_id: int,
+    body: IdentifierCreate,
+    session: SessionDep,
+    auditor: AuditDep,
+    _: Annotated[Principal, Depends(Requires("recruiters", "update"))],
+) -> RecruiterOut:
+    recruiter = _recruiter(session, recruiter_id)
+    service.add_identifier(session, recruiter, body.kind, body.value, body.source)
+    auditor.record(Action.UPDATE, "recruiters", recruiter_id, ("identifiers",))
+    session.expire(recruiter)
+    return RecruiterOut.model_validate(_recruiter(session, recruiter_id))
 
 
 @router.post(

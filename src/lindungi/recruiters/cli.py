@@ -12,8 +12,16 @@ import typer
 from lindungi.audit import service as audit
 from lindungi.audit.entry import Action
 from lindungi.audit.service import Actor
-from lindungi.clitools import DbOption, fail, friendly_errors, settings_for, unit_of_work
+from lindungi.clitools import (
+    DbOption,
+    fail,
+    friendly_errors,
+    progress,
+    settings_for,
+    unit_of_work,
+)
 from lindungi.recruiters import service
+from lindungi.recruiters.importer import COLUMNS as IMPORT_COLUMNS
 from lindungi.recruiters.importer import HeaderError, read_registry
 from lindungi.recruiters.messages import VERDICTS
 from lindungi.recruiters.standing import recruiter_standing
@@ -43,16 +51,22 @@ def import_(
     with handle, unit_of_work(settings_for(db)) as session:
         try:
             report = service.import_registry(
-                session, read_registry(handle), actor=actor.name, source=Path(name).name
+                session,
+                progress(read_registry(handle), "importing"),
+                actor=actor.name,
+                source=Path(name).name,
             )
         except HeaderError as err:
             raise fail(f"{name}: {err}") from None
-        for number in report.changed_licences:
-            audit.record(
-                session, actor, Action.UPDATE, "licences", number,
-                fields=["name", "status", "valid_until", "bond", "phone", "address"],
-                purpose=f"registry import {Path(name).name}",
-            )  # fmt: skip
+        for action, numbers in (
+            (Action.CREATE, report.created_licences),
+            (Action.UPDATE, report.changed_licences),
+        ):
+            for number in numbers:
+                audit.record(
+                    session, actor, action, "licences", number,
+                    fields=list(IMPORT_COLUMNS), purpose=f"registry import {Path(name).name}",
+                )  # fmt: skip
     for flag in report.flagged:
         typer.echo(f"{name}: {flag}", err=True)
     for error in report.errors:
@@ -102,12 +116,14 @@ def verify(
     text_id, text_en = VERDICTS[standing.verdict]
     typer.echo(f"{standing.verdict.upper()}")
     for match in standing.matches:
-        until = f" until {match.valid_until}" if match.valid_until else ""
+        shows_until = match.valid_until and match.status in ("active", "expired")
+        until = f" until {match.valid_until}" if shows_until else ""
         licence = f"licence {match.licence_no}" if match.licence_no else "no licence"
         typer.echo(f"  {match.name} — {licence}: {match.status}{until} ({match.matched_by})")
     for match in standing.similar:
         typer.echo(f"  similar: {match.name} ({match.status}, {match.score:.0f}%)")
+    names = {m.recruiter_id: m.name for m in standing.matches}
     for finding in standing.findings:
-        typer.echo(f"  ! {finding.explanation}")
+        typer.echo(f"  ! {names.get(finding.recruiter_id, '?')}: {finding.explanation}")
     typer.echo(f"ID: {text_id}")
     typer.echo(f"EN: {text_en}")

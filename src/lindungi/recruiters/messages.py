@@ -35,8 +35,11 @@ VERDICTS: dict[str, tuple[str, str]] = {
 }
 
 FRONT_WARNING = (
-    "Perhatian: nomor telepon, alamat atau pengurus perekrut ini juga dipakai oleh perusahaan "
-    "yang izinnya dicabut atau dibekukan.",
-    "Warning: this recruiter's phone, address or management is shared with a company whose "
-    "licence was revoked or suspended.",
+    "Perhatian: nomor telepon, alamat, pengurus atau rekening perekrut ini juga dipakai oleh "
+    "perekrut yang izinnya dicabut atau dibekukan.",
+    "Warning: this recruiter's phone, address, management or account is shared with a "
+    "recruiter whose licence was revoked or suspended.",
 )
+
+#: Shown instead of an individual agent's name: a person's name is personal data.
+INDIVIDUAL_AGENT = "(agen perorangan tanpa izin / unlicensed individual agent)"

@@ -164,6 +164,7 @@ class MatchOut(BaseModel):
     valid_until: dt.date | None
     matched_by: str
     score: float
+    kind: str
 
 
 class FindingOut(BaseModel):

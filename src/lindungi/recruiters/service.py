@@ -38,6 +38,7 @@ class ImportReport:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     flagged: list[str] = field(default_factory=list)
+    created_licences: list[str] = field(default_factory=list)
     changed_licences: list[str] = field(default_factory=list)
 
 
@@ -175,7 +176,10 @@ def create_licensed_recruiter(
 
 def _set_bond(session: Session, recruiter: Recruiter, amount: int) -> bool:
     bond = session.scalar(
-        select(Bond).where(Bond.recruiter_id == recruiter.id, Bond.status != "released")
+        select(Bond)
+        .where(Bond.recruiter_id == recruiter.id, Bond.status != "released")
+        .order_by(Bond.id.desc())
+        .limit(1)
     )
     if bond is None:
         session.add(Bond(recruiter=recruiter, amount_idr=amount, balance_idr=amount))
@@ -185,6 +189,7 @@ def _set_bond(session: Session, recruiter: Recruiter, amount: int) -> bool:
     paid_out = bond.amount_idr - bond.balance_idr
     bond.amount_idr = amount
     bond.balance_idr = max(amount - paid_out, 0)
+    bond.status = "held" if bond.balance_idr > 0 else "exhausted"
     return True
 
 
@@ -251,6 +256,8 @@ def import_registry(
             report.updated += 1
         else:
             report.unchanged += 1
-        if changed:
+        if created:
+            report.created_licences.append(licence.number)
+        elif changed:
             report.changed_licences.append(licence.number)
     return report

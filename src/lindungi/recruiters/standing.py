@@ -32,6 +32,7 @@ class Match:
     valid_until: dt.date | None
     matched_by: str
     score: float = 100.0
+    kind: str = "company"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def _match(recruiter: Recruiter, by: str, today: dt.date, score: float = 100.0) 
         licence.valid_until if licence else None,
         by,
         score,
+        recruiter.kind,
     )
 
 
@@ -151,6 +153,8 @@ def fronts(session: Session, recruiter_ids: list[int], today: dt.date) -> list[F
     findings: list[Finding] = []
     sharing: dict[tuple[int, str, str], set[int]] = {}
     for own_id, kind, display, other_id in rows:
+        if kind == "employer":  # lawful agencies also place with the same employer
+            continue
         sharing.setdefault((own_id, kind, display), set()).add(other_id)
         other = session.get(Recruiter, other_id)
         if other is None:
