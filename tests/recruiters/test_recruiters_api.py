@@ -187,3 +187,45 @@ def test_a_claim_goes_filed_verified_paid_and_refuses_impossible_moves(
         over.json()["detail"]
         == f"bond {bond['id']} holds Rp40,000,000; claim {second['id']} asks Rp50,000,000"
     )
+
+
+def test_sanctions_and_complaints_are_recorded_and_feed_the_graph(
+    client: TestClient, token_for: MakeToken, registry: dict[str, Recruiter]
+) -> None:
+    licensing = token_for("kemnaker.sani", "kemnaker", "licensing")
+    worker = token_for("bp2mi.wati", "bp2mi", "case_worker")
+    analyst = token_for("bp2mi.anis", "bp2mi", "analyst")
+    rid = registry["front"].id
+    sanction = client.post(
+        f"/api/v1/recruiters/{rid}/sanctions",
+        json={"kind": "fine", "reason": "placement fees charged", "starts_on": "2026-11-01"},
+        headers=licensing,
+    )
+    assert sanction.status_code == 201
+    assert sanction.json()["imposed_by"] == "kemnaker.sani"
+    backwards = client.post(
+        f"/api/v1/recruiters/{rid}/sanctions",
+        json={
+            "kind": "fine",
+            "reason": "x y z",
+            "starts_on": "2026-11-01",
+            "ends_on": "2026-10-01",
+        },
+        headers=licensing,
+    )
+    assert (backwards.status_code, backwards.json()["detail"]) == (
+        422,
+        "ends_on is before starts_on",
+    )
+    assert client.post(
+        f"/api/v1/recruiters/{rid}/sanctions", json=sanction.request.read() and {}, headers=worker
+    ).status_code in (403, 422)
+    for case in ("CASE-A", "CASE-B", "CASE-C"):
+        made = client.post(
+            f"/api/v1/recruiters/{rid}/complaints",
+            json={"channel": "hotline", "summary": "passport held by recruiter", "case_ref": case},
+            headers=worker,
+        )
+        assert made.status_code == 201
+    clusters = client.get("/api/v1/network/clusters", headers=analyst).json()
+    assert [sorted(c["cases"]) for c in clusters] == [["CASE-A", "CASE-B", "CASE-C"]]

@@ -28,8 +28,9 @@ from lindungi.db import make_engine, session_factory, transaction
 from lindungi.errors import NotInitialisedError
 from lindungi.migrate import head_revision
 from lindungi.network.api import router as network_router
-from lindungi.recruiters.api import PublicLimiter
 from lindungi.recruiters.api import router as recruiters_router
+from lindungi.recruiters.public_api import PublicLimiter
+from lindungi.recruiters.public_api import router as public_router
 from lindungi.settings import Settings, load_settings
 
 API_PREFIX = "/api/v1"
@@ -130,6 +131,7 @@ def create_app(
     api.include_router(auth_router)
     api.include_router(audit_router)
     api.include_router(recruiters_router)
+    api.include_router(public_router)
     api.include_router(network_router)
     app.include_router(api)
 

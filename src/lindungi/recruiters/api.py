@@ -2,69 +2,41 @@
 
 from __future__ import annotations
 
-import math
-import time
 from typing import Annotated
 
-from fastapi import Depends, Query, Request, status
-from limits import parse
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
+from fastapi import Depends, Query, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lindungi.api.deps import AuditDep, Requires, Router, SessionDep, public
+from lindungi.api.deps import AuditDep, Requires, Router, SessionDep
 from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Principal
-from lindungi.errors import InvalidInputError, NotFoundError, TooManyRequestsError
+from lindungi.errors import InvalidInputError, NotFoundError
 from lindungi.recruiters import bonds, service
-from lindungi.recruiters.messages import FRONT_WARNING, INDIVIDUAL_AGENT, VERDICTS
-from lindungi.recruiters.models import Recruiter
+from lindungi.recruiters.models import Complaint, Recruiter, Sanction
 from lindungi.recruiters.schemas import (
     BondCreate,
     BondOut,
     ClaimCreate,
     ClaimDecision,
     ClaimOut,
+    ComplaintCreate,
+    ComplaintOut,
     FindingOut,
     IdentifierCreate,
     LicenceChange,
     LicenceOut,
     MatchOut,
-    Message,
-    PublicVerification,
     RecruiterCreate,
     RecruiterOut,
+    SanctionCreate,
+    SanctionOut,
     StandingOut,
 )
-from lindungi.recruiters.standing import Match, Standing, recruiter_standing
+from lindungi.recruiters.standing import Standing, recruiter_standing
 
 router = Router(tags=["recruiter registry"])
 RECRUITER_FIELDS = ("name", "licences", "identifiers", "bonds")
-
-
-class PublicLimiter:
-    """Per-address moving-window limit for public endpoints (in this process's memory)."""
-
-    def __init__(self, spec: str) -> None:
-        self.item = parse(spec)
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
-
-    def check(self, request: Request) -> None:
-        """Count this request; 429 with Retry-After once the address is over its limit."""
-        address = request.client.host if request.client else "unknown"
-        if not self.limiter.hit(self.item, "public", address):
-            reset, _ = self.limiter.get_window_stats(self.item, "public", address)
-            wait = max(1, math.ceil(reset - time.time()))
-            raise TooManyRequestsError(
-                f"too many requests from this address; try again in {wait} s", retry_after=wait
-            )
-
-
-def rate_limited(request: Request, _: Annotated[None, Depends(public)]) -> None:
-    """Public, and limited per client address."""
-    limiter: PublicLimiter = request.app.state.public_limiter
-    limiter.check(request)
 
 
 def _recruiter(session: Session, recruiter_id: int) -> Recruiter:
@@ -100,48 +72,12 @@ def _standing_out(standing: Standing) -> StandingOut:
     )
 
 
-def _public(match: Match) -> MatchOut:
-    """A match as the public may see it: an individual agent is not named."""
-    out = MatchOut(**match.__dict__)
-    if match.kind == "agent":
-        out.name = INDIVIDUAL_AGENT
-    return out
-
-
-def _query(name: str | None, licence_no: str | None, phone: str | None) -> None:
+def require_query(name: str | None, licence_no: str | None, phone: str | None) -> None:
     if not (name or licence_no or phone):
         raise InvalidInputError("give at least one of name, licence_no or phone")
 
 
 QueryText = Annotated[str | None, Query(max_length=300)]
-
-
-@router.get(
-    "/public/verify",
-    response_model=PublicVerification,
-    tags=["public"],
-    summary="Check a recruiter (no login): licensed, suspended, revoked, expired or unknown",
-)
-def verify(
-    request: Request,
-    session: SessionDep,
-    _: Annotated[None, Depends(rate_limited)],
-    name: QueryText = None,
-    licence_no: QueryText = None,
-    phone: QueryText = None,
-) -> PublicVerification:
-    _query(name, licence_no, phone)
-    standing = recruiter_standing(session, name=name, licence_no=licence_no, phone=phone)
-    text_id, text_en = VERDICTS[standing.verdict]
-    warned = any(f.code.startswith("shares_") for f in standing.findings)
-    return PublicVerification(
-        verdict=standing.verdict,
-        message=Message(id=text_id, en=text_en),
-        matches=[_public(m) for m in standing.matches],
-        similar=[_public(m) for m in standing.similar],
-        warning=Message(id=FRONT_WARNING[0], en=FRONT_WARNING[1]) if warned else None,
-        hotline=request.app.state.settings.hotline,
-    )
 
 
 @router.get(
@@ -157,7 +93,7 @@ def standing(
     licence_no: QueryText = None,
     phone: QueryText = None,
 ) -> StandingOut:
-    _query(name, licence_no, phone)
+    require_query(name, licence_no, phone)
     result = recruiter_standing(session, name=name, licence_no=licence_no, phone=phone)
     for match in result.matches:
         auditor.record(Action.READ, "recruiters", match.recruiter_id, ("standing", "fronts"))
@@ -339,3 +275,59 @@ def decide_claim(
     )
     auditor.record(Action.TRANSITION, "claims", claim.id, ("status",), purpose=body.reason)
     return ClaimOut.model_validate(claim)
+
+
+@router.post(
+    "/recruiters/{recruiter_id}/sanctions",
+    response_model=SanctionOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Record an administrative sanction (licensing staff)",
+)
+def add_sanction(
+    recruiter_id: int,
+    body: SanctionCreate,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("licences", "update"))],
+) -> SanctionOut:
+    if body.ends_on is not None and body.ends_on < body.starts_on:
+        raise InvalidInputError("ends_on is before starts_on")
+    recruiter = _recruiter(session, recruiter_id)
+    sanction = Sanction(
+        recruiter_id=recruiter.id,
+        kind=body.kind,
+        reason=body.reason,
+        starts_on=body.starts_on,
+        ends_on=body.ends_on,
+        imposed_by=principal.username,
+    )
+    session.add(sanction)
+    session.flush()
+    auditor.record(Action.CREATE, "sanctions", sanction.id, ("kind", "reason"), purpose=body.reason)
+    return SanctionOut.model_validate(sanction)
+
+
+@router.post(
+    "/recruiters/{recruiter_id}/complaints",
+    response_model=ComplaintOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a complaint about a recruiter (case workers)",
+)
+def add_complaint(
+    recruiter_id: int,
+    body: ComplaintCreate,
+    session: SessionDep,
+    auditor: AuditDep,
+    _: Annotated[Principal, Depends(Requires("claims", "file"))],
+) -> ComplaintOut:
+    recruiter = _recruiter(session, recruiter_id)
+    complaint = Complaint(
+        recruiter_id=recruiter.id,
+        channel=body.channel,
+        summary=body.summary,
+        case_ref=body.case_ref,
+    )
+    session.add(complaint)
+    session.flush()
+    auditor.record(Action.CREATE, "complaints", complaint.id, ("channel", "summary", "case_ref"))
+    return ComplaintOut.model_validate(complaint)

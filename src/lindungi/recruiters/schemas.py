@@ -202,3 +202,51 @@ class PublicVerification(BaseModel):
     similar: list[MatchOut]
     warning: Message | None
     hotline: str
+
+
+class SanctionCreate(BaseModel):
+    """An administrative sanction, with its legal reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["warning", "fine", "suspension", "revocation", "blacklist", "other"]
+    reason: Reason
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+
+
+class SanctionOut(BaseModel):
+    """A sanction as recorded."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    recruiter_id: int
+    kind: str
+    reason: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    imposed_by: str
+
+
+class ComplaintCreate(BaseModel):
+    """A complaint about a recruiter: a summary without personal data, and its case."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel: Literal["hotline", "walk_in", "online", "embassy", "ngo", "other"]
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)]
+    case_ref: Text | None = None
+
+
+class ComplaintOut(BaseModel):
+    """A complaint as recorded."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    recruiter_id: int
+    channel: str
+    summary: str
+    case_ref: str | None
+    received_at: dt.datetime
