@@ -1,0 +1,1 @@
+"""Name normalisation, record linkage across agency sources, and the person index."""
