@@ -280,6 +280,7 @@ def test_an_unexpected_error_is_a_500_problem_without_internals(settings: Settin
         response = c.get("/api/v1/me", headers=bearer("lgi_x"))
     body = assert_problem(response, 500, "internal error; it has been logged")
     assert "secret internals" not in response.text
+    assert response.headers["x-request-id"] == body["request_id"]
     assert body["type"] == "about:blank"
 
 

@@ -98,6 +98,8 @@ def problem(
     request_id = getattr(request.state, "request_id", None)
     if request_id:
         body["request_id"] = request_id
+        # Set here too: a 500 is rendered outside the middleware that adds the header.
+        headers = {**(headers or {}), "X-Request-ID": request_id}
     body.update(extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
