@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,6 +26,11 @@ from lindungi.recruiters import service as recruiters
 from lindungi.recruiters.models import Recruiter
 from lindungi.settings import Settings
 from tests_support import POSTGRES_URL, fresh_postgres_database, make_settings
+
+# Property tests draw the same examples on every run, so a failure in CI reproduces
+# on a laptop; widen them locally with --hypothesis-seed or a larger max_examples.
+hypothesis_settings.register_profile("lindungi", derandomize=True, deadline=None)
+hypothesis_settings.load_profile("lindungi")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -67,3 +67,8 @@ def test_word_order_does_not_matter_for_the_sorted_key() -> None:
 def test_normalisation_never_raises_and_is_idempotent(text: str) -> None:
     name = normalize_name(text)
     assert normalize_name(name.text).given == name.given
+
+
+@pytest.mark.parametrize(("text", "given"), [("SDJ", ("sy",)), ("CH", ()), ("ddjj", ("jy",))])
+def test_spelling_fixes_reach_a_fixed_point(text: str, given: tuple[str, ...]) -> None:
+    assert normalize_name(text).given == given

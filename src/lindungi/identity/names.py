@@ -57,11 +57,13 @@ class Name:
 def modern_spelling(word: str) -> str:
     """Old (pre-1972 and Van Ophuijsen) spellings to today's: Dj→J, Tj→C, Nj→Ny, Sj→Sy,
     Ch→Kh, Oe→U, and J→Y where the old J stood for today's Y (only in old-spelled words)."""
-    if not _OLD_SPELLING.search(word):
-        return word
-    word = word.replace("dj", "\x00").replace("tj", "c").replace("nj", "ny").replace("sj", "sy")
-    word = word.replace("ch", "kh").replace("oe", "u")
-    return word.replace("j", "y").replace("\x00", "j")
+    for _ in range(len(word)):  # until nothing old is left ("sdj" -> "sj" -> "sy")
+        if not _OLD_SPELLING.search(word):
+            break
+        word = word.replace("dj", "\x00").replace("tj", "c").replace("nj", "ny")
+        word = word.replace("sj", "sy").replace("ch", "kh").replace("oe", "u")
+        word = word.replace("j", "y").replace("\x00", "j")
+    return word
 
 
 def _tokens(text: str) -> list[str]:
@@ -86,6 +88,8 @@ def normalize_name(text: str) -> Name:
         word = "muhammad" if bare in _MUHAMMAD else modern_spelling(bare)
         if word in _MUHAMMAD:
             word = "muhammad"
+        elif word in _TITLES:  # e.g. an old-spelled "Ch" is today's "KH" (Kyai Haji)
+            continue
         target.append(word)
     if not own and father:  # "bin" was the only part: keep what is there
         own, father = father, []

@@ -39,7 +39,10 @@ class Recruiter(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("recruiters.id"))
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    # Indexed: the in-memory name index asks for the newest update on every fuzzy lookup.
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        UtcDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
 
     licences: Mapped[list[Licence]] = relationship(back_populates="recruiter")
     identifiers: Mapped[list[RecruiterIdentifier]] = relationship(back_populates="recruiter")
