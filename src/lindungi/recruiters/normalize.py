@@ -59,3 +59,14 @@ def phone_key(text: str, region: str = "ID") -> str | None:
 def address_key(text: str) -> str:
     """An address folded to lower-case words, so spelling of punctuation does not matter."""
     return " ".join(re.findall(r"[0-9a-z]+", text.lower()))
+
+
+def identifier_key(kind: str, display: str) -> str | None:
+    """The normalised key of an identifier of ``kind`` (``None``: not a valid phone)."""
+    if kind == "phone":
+        return phone_key(display)
+    if kind == "address":
+        return address_key(display)
+    if kind in ("director", "employer"):
+        return name_key(display)
+    return display.strip().lower()

@@ -21,11 +21,10 @@ from lindungi.recruiters.models import (
     RecruiterIdentifier,
 )
 from lindungi.recruiters.normalize import (
-    address_key,
+    identifier_key,
     licence_format_known,
     licence_key,
     name_key,
-    phone_key,
 )
 
 
@@ -54,10 +53,14 @@ def get_licence(session: Session, number: str) -> Licence:
     return licence
 
 
-def _identifier(
-    session: Session, recruiter: Recruiter, kind: str, value: str, display: str, source: str
-) -> bool:
-    """Attach an identifier (or refresh when it was last seen); True when it is new."""
+def add_identifier(
+    session: Session, recruiter: Recruiter, kind: str, display: str, source: str
+) -> tuple[RecruiterIdentifier, bool]:
+    """Record one identifier behind a recruiter, normalised by kind; refresh when it was
+    last seen if it is already there. Returns the row and whether it is new."""
+    value = identifier_key(kind, display)
+    if value is None:
+        raise InvalidInputError(f"{display!r} is not a phone number")
     found = session.scalar(
         select(RecruiterIdentifier).where(
             RecruiterIdentifier.recruiter_id == recruiter.id,
@@ -67,36 +70,13 @@ def _identifier(
     )
     if found is not None:
         found.last_seen = utcnow()
-        return False
-    session.add(
-        RecruiterIdentifier(
-            recruiter=recruiter, kind=kind, value=value, display=display, source=source
-        )
+        return found, False
+    row = RecruiterIdentifier(
+        recruiter=recruiter, kind=kind, value=value, display=display, source=source
     )
-    return True
-
-
-def add_identifier(
-    session: Session, recruiter: Recruiter, kind: str, display: str, source: str
-) -> RecruiterIdentifier | None:
-    """Record one identifier behind a recruiter, normalised by kind."""
-    if kind == "phone":
-        value = phone_key(display)
-        if value is None:
-            raise InvalidInputError(f"{display!r} is not a phone number")
-    elif kind in ("address", "employer", "director"):
-        value = address_key(display) if kind == "address" else name_key(display)
-    else:
-        value = display.strip().lower()
-    _identifier(session, recruiter, kind, value, display, source)
+    session.add(row)
     session.flush()
-    return session.scalar(
-        select(RecruiterIdentifier).where(
-            RecruiterIdentifier.recruiter_id == recruiter.id,
-            RecruiterIdentifier.kind == kind,
-            RecruiterIdentifier.value == value,
-        )
-    )
+    return row, True
 
 
 def set_licence_status(
@@ -241,14 +221,10 @@ def import_registry(
         recruiter = licence.recruiter
         if row.bond_idr is not None:
             changed |= _set_bond(session, recruiter, row.bond_idr)
-        if row.phone:
-            changed |= _identifier(
-                session, recruiter, "phone", row.phone, row.phone_display or row.phone, source
-            )
+        if row.phone_display:
+            changed |= add_identifier(session, recruiter, "phone", row.phone_display, source)[1]
         if row.address:
-            changed |= _identifier(
-                session, recruiter, "address", address_key(row.address), row.address, source
-            )
+            changed |= add_identifier(session, recruiter, "address", row.address, source)[1]
         session.flush()
         if created:
             report.created += 1
