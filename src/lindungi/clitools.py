@@ -4,9 +4,12 @@ turning a user's mistake into one line on stderr and a non-zero exit."""
 from __future__ import annotations
 
 import functools
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
@@ -83,6 +86,20 @@ def progress(items: Iterable[T], label: str) -> Iterable[T]:
     from rich.progress import track
 
     return track(items, description=label, console=Console(stderr=True))
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Write an output file through a unique temporary file beside it, then rename it into
+    place (contracts: outputs appear whole or not at all). ``write`` fills the temporary."""
+    if not path.parent.is_dir():
+        raise fail(f"the folder of {path} does not exist")
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as tmp:
+        temporary = Path(tmp.name)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def stdin_secret() -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -22,7 +21,14 @@ from lindungi.audit.signing import (
 from lindungi.audit.sources import CheckpointSource, DatabaseSource, HubSource
 from lindungi.audit.verify import verify_log
 from lindungi.audit.witness import WitnessRejection, WitnessState, observe
-from lindungi.clitools import DbOption, fail, friendly_errors, settings_for, unit_of_work
+from lindungi.clitools import (
+    DbOption,
+    fail,
+    friendly_errors,
+    settings_for,
+    unit_of_work,
+    write_atomically,
+)
 from lindungi.settings import Settings
 
 audit_app = typer.Typer(help="The tamper-evident audit log: checkpoints, verification, witnesses.")
@@ -109,12 +115,6 @@ def public_key_cmd(db: DbOption = None) -> None:
     typer.echo(f"key id {key_id(key)}", err=True)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-
-
 @audit_app.command()
 @friendly_errors
 def witness(
@@ -182,7 +182,8 @@ def _witness(
     except WitnessRejection as rejection:
         typer.echo(f"REJECTED: {rejection.detail}", err=True)
         raise typer.Exit(1) from None
-    _write_atomically(state, accepted.dumps())
+    text = accepted.dumps()
+    write_atomically(state, lambda path: path.write_text(text, encoding="utf-8"))
     since = f"consistent with size {seen.size}" if seen else "first checkpoint seen"
     typer.echo(f"witnessed checkpoint size {newest.size} root {newest.root_hash.hex()} ({since})")
     sys.stdout.flush()

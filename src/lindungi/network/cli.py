@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -14,7 +12,13 @@ import typer
 from lindungi.audit import service as audit
 from lindungi.audit.entry import Action
 from lindungi.audit.service import Actor
-from lindungi.clitools import DbOption, fail, friendly_errors, settings_for, unit_of_work
+from lindungi.clitools import (
+    DbOption,
+    friendly_errors,
+    settings_for,
+    unit_of_work,
+    write_atomically,
+)
 from lindungi.network.graph import to_json
 from lindungi.network.service import find_clusters, load_graph
 
@@ -51,26 +55,15 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Write the whole graph for analysts' tools (written atomically; audited as an export)."""
-    if not out.parent.is_dir():
-        raise fail(f"the folder of {out} does not exist")
     with unit_of_work(settings_for(db)) as session:
         graph = load_graph(session)
-        # Written (atomically, through a unique temporary file) before the export is
-        # recorded, in the same unit of work: a failed write records nothing.
-        with tempfile.NamedTemporaryFile(
-            dir=out.parent, prefix=f".{out.name}.", delete=False
-        ) as tmp:
-            temporary = Path(tmp.name)
-        try:
-            if fmt == "graphml":
-                nx.write_graphml(graph, temporary)
-            else:
-                temporary.write_text(
-                    json.dumps(to_json(graph), ensure_ascii=False), encoding="utf-8"
-                )
-            os.replace(temporary, out)
-        finally:
-            temporary.unlink(missing_ok=True)
+        # Written before the export is recorded, in the same unit of work: a failed
+        # write records nothing.
+        if fmt == "graphml":
+            write_atomically(out, lambda path: nx.write_graphml(graph, path))
+        else:
+            text = json.dumps(to_json(graph), ensure_ascii=False)
+            write_atomically(out, lambda path: path.write_text(text, encoding="utf-8"))
         audit.record(
             session, Actor.cli(), Action.EXPORT, "network", out.name,
             fields=["recruiters", "identifiers", "cases"],
