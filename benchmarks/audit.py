@@ -21,8 +21,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
+from common import fresh_database_url
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import (
     BigInteger,
@@ -188,15 +188,7 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory() as folder:
         for size in (int(s) for s in args.sizes.split(",")):
-            if args.db:
-                url = args.db
-                engine = make_engine(url)
-                with engine.begin() as conn:  # start from an empty database
-                    conn.execute(text("DROP SCHEMA public CASCADE"))
-                    conn.execute(text("CREATE SCHEMA public"))
-                engine.dispose()
-            else:
-                url = f"sqlite:///{Path(folder) / f'bench-{size}.db'}"
+            url = fresh_database_url(args.db, folder, f"bench-{size}.db")
             result = run_size(url, size, args.appends, args.proofs)
             results.append(result)
             print(

@@ -44,9 +44,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from common import fresh_database_url
 from rapidfuzz import fuzz, process
 from sqlalchemy import Engine, TextClause, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -542,15 +542,7 @@ def main() -> int:
     if args.recruiters < 1 or args.lookups < 1 or args.identifiers < 0:
         parser.error("--recruiters and --lookups must be positive, --identifiers not negative")
     with tempfile.TemporaryDirectory() as folder:
-        if args.db:
-            url = args.db
-            engine = make_engine(url)
-            with engine.begin() as conn:  # start from an empty database
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-            engine.dispose()
-        else:
-            url = f"sqlite:///{Path(folder) / 'bench-recruiters.db'}"
+        url = fresh_database_url(args.db, folder, "bench-recruiters.db")
         result = run(url, args.recruiters, args.identifiers, args.lookups, args.seed)
     _report(result)
     print(json.dumps(result, indent=2, default=str))
