@@ -11,6 +11,7 @@ from lindungi.audit.cli import audit_app
 from lindungi.auth.cli import tokens_app, users_app
 from lindungi.clitools import DbOption, engine_for, fail, friendly_errors, settings_for
 from lindungi.db import safe_url, session_factory, transaction
+from lindungi.identity.cli import identity_app, link_command
 from lindungi.migrate import init_db, require_current
 from lindungi.network.cli import network_app
 from lindungi.recruiters.cli import recruiters_app
@@ -28,6 +29,8 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(recruiters_app, name="recruiters")
 app.add_typer(network_app, name="network")
+app.command("link")(link_command)
+app.add_typer(identity_app, name="identity")
 
 HostOption = Annotated[
     str | None, typer.Option(help="Address to listen on (default: LINDUNGI_HOST or 127.0.0.1).")

@@ -88,6 +88,39 @@ def progress(items: Iterable[T], label: str) -> Iterable[T]:
     return track(items, description=label, console=Console(stderr=True))
 
 
+class Progress:
+    """A running count on stderr (rows read so far) when it is a terminal; silent otherwise.
+
+    For loads whose total is not known up front (a streamed CSV or Parquet file)."""
+
+    def __init__(self, label: str) -> None:
+        self._live = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress as RichProgress
+            from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._live = RichProgress(
+                SpinnerColumn(),
+                TextColumn("{task.description}: {task.completed:,} rows"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._task = self._live.add_task(label, total=None)
+            self._live.start()
+
+    def update(self, rows: int) -> None:
+        """Show that ``rows`` rows have been read."""
+        if self._live is not None:
+            self._live.update(self._task, completed=rows)
+
+    def close(self) -> None:
+        """Remove the bar."""
+        if self._live is not None:
+            self._live.stop()
+
+
 def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     """Write an output file through a unique temporary file beside it, then rename it into
     place (contracts: outputs appear whole or not at all). ``write`` fills the temporary."""

@@ -3,6 +3,7 @@
 from lindungi.audit.models import AuditCheckpoint, AuditEntryRow, AuditNode
 from lindungi.auth.models import Agency, ApiToken, User, UserRole
 from lindungi.db import Base
+from lindungi.identity.models import Judgement, LinkageModel, MatchKey, Membership, Person
 from lindungi.people.models import PersonRecord
 from lindungi.recruiters.models import (
     Bond,
@@ -25,8 +26,13 @@ __all__ = [
     "Bond",
     "BondClaim",
     "Complaint",
+    "Judgement",
     "Licence",
     "LicenceEvent",
+    "LinkageModel",
+    "MatchKey",
+    "Membership",
+    "Person",
     "PersonRecord",
     "Recruiter",
     "RecruiterIdentifier",

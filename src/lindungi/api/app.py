@@ -26,6 +26,7 @@ from lindungi.audit.signing import load_private_key
 from lindungi.auth.api import router as auth_router
 from lindungi.db import make_engine, session_factory, transaction
 from lindungi.errors import NotInitialisedError
+from lindungi.identity.api import router as identity_router
 from lindungi.migrate import head_revision
 from lindungi.network.api import router as network_router
 from lindungi.recruiters.api import router as recruiters_router
@@ -133,6 +134,7 @@ def create_app(
     api.include_router(recruiters_router)
     api.include_router(public_router)
     api.include_router(network_router)
+    api.include_router(identity_router)
     app.include_router(api)
 
     def openapi() -> dict[str, Any]:

@@ -69,6 +69,11 @@ _REGISTRY = (("recruiters", "read", Scope.ALL),)
 # Analysts and investigators work on the graph of recruiters, identifiers and cases.
 _NETWORK = (("network", "read", Scope.ALL), ("network", "export", Scope.ALL))
 
+# The person index: officers at a desk look a traveller up (which links the record);
+# those who resolve identities also judge whether two records are one person.
+_PERSONS = (("persons", "read", Scope.ALL), ("persons", "link", Scope.ALL))
+_JUDGE = (("persons", "judge", Scope.ALL),)
+
 ROLES: dict[str, Role] = {
     r.code: r
     for r in (
@@ -93,7 +98,7 @@ ROLES: dict[str, Role] = {
             "officer",
             "Petugas imigrasi",
             "Immigration officer",
-            _grants(*_SELF, *_REGISTRY),
+            _grants(*_SELF, *_REGISTRY, *_PERSONS, *_JUDGE),
             frozenset({"imigrasi"}),
         ),
         Role(
@@ -115,21 +120,21 @@ ROLES: dict[str, Role] = {
             "case_worker",
             "Pendamping kasus",
             "Case worker",
-            _grants(*_SELF, *_REGISTRY, ("claims", "file", Scope.ALL)),
+            _grants(*_SELF, *_REGISTRY, *_PERSONS, ("claims", "file", Scope.ALL)),
             frozenset({"bp2mi", "kemlu"}),
         ),
         Role(
             "consular",
             "Petugas konsuler",
             "Consular officer",
-            _grants(*_SELF, *_REGISTRY),
+            _grants(*_SELF, *_REGISTRY, *_PERSONS, *_JUDGE),
             frozenset({"kemlu"}),
         ),
         Role(
             "investigator",
             "Penyidik TPPO",
             "Trafficking investigator",
-            _grants(*_SELF, *_REGISTRY, *_NETWORK),
+            _grants(*_SELF, *_REGISTRY, *_NETWORK, ("persons", "read", Scope.ALL), *_JUDGE),
             frozenset({"polri"}),
         ),
         Role(
