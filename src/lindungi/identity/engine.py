@@ -109,7 +109,7 @@ def score(
     table = db_api.register(frame)
     present = present_columns(frame)
     # mw_* (each comparison's match weight) explain each pair to the officer
-    settings = dict(trained, retain_intermediate_calculation_columns=True) if trained else None
+    settings = in_dialect(trained, engine) if trained else None
     linker = Linker(table, settings or model.settings(present), log_level=None)
     if trained is None:
         _train(linker, present, len(frame))
@@ -123,6 +123,34 @@ def score(
     keep = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
     keep += [c for c in pairs.columns if c.startswith(("gamma_", "mw_"))]
     return Scored(pairs[keep].reset_index(drop=True), linker.misc.save_model_to_json())
+
+
+def in_dialect(trained: dict[str, Any], engine: Engine) -> dict[str, Any]:
+    """A trained model written out for ``engine``'s SQL dialect.
+
+    Splink's model JSON holds SQL in the dialect it was trained on; the comparisons are
+    rebuilt from ``model`` for the target dialect and the trained parameters carried
+    over level by level, so a model trained on DuckDB scores on Spark (and back)."""
+    dialect = "spark" if engine == "spark" else "duckdb"
+    out = dict(trained, retain_intermediate_calculation_columns=True)
+    if trained.get("sql_dialect") == dialect:
+        return out
+    fresh = model.settings(FEATURE_COLUMNS).create_settings_dict(sql_dialect_str=dialect)
+    by_name = {c["output_column_name"]: c for c in trained["comparisons"]}
+    fresh["comparisons"] = [c for c in fresh["comparisons"] if c["output_column_name"] in by_name]
+    for comparison in fresh["comparisons"]:
+        old = by_name[comparison["output_column_name"]]["comparison_levels"]
+        for level, source in zip(comparison["comparison_levels"], old, strict=True):
+            for key in ("m_probability", "u_probability", "tf_adjustment_column"):
+                if key in source:
+                    level[key] = source[key]
+    blocking = fresh["blocking_rules_to_generate_predictions"]
+    out.update(
+        comparisons=fresh["comparisons"],
+        blocking_rules_to_generate_predictions=blocking,
+        sql_dialect=dialect,
+    )
+    return out
 
 
 #: No level is trusted to be rarer than this among true matches.

@@ -20,15 +20,17 @@ from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 
+# Custom SQL is written in DuckDB's dialect and translated by Splink for other engines.
 def _level(sql: str, label: str) -> cll.CustomLevel:
-    return cll.CustomLevel(sql, label_for_charts=label)
+    return cll.CustomLevel(sql, label_for_charts=label, base_dialect_str="duckdb")
 
 
 def _null(*columns: str) -> ComparisonLevelCreator:
     condition = " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in columns)
-    return cll.CustomLevel(condition, label_for_charts="missing on one side").configure(
-        is_null_level=True
+    level = cll.CustomLevel(
+        condition, label_for_charts="missing on one side", base_dialect_str="duckdb"
     )
+    return level.configure(is_null_level=True)
 
 
 def _name() -> ComparisonCreator:
@@ -191,7 +193,7 @@ def blocking_rules(present: Iterable[str]) -> list[BlockingRuleCreator | dict[st
     for columns, sql in BLOCKING:
         if not have.issuperset(columns):
             continue
-        rules.append(CustomRule(sql) if sql else block_on(*columns))
+        rules.append(CustomRule(sql, sql_dialect="duckdb") if sql else block_on(*columns))
     return rules
 
 
