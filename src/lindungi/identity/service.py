@@ -122,10 +122,15 @@ def current_model(session: Session) -> tuple[dict[str, Any], float]:
 # --- judgements ----------------------------------------------------------------------------
 
 
-def _judgements(session: Session) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Latest verdict per pair: (same pairs, different pairs)."""
+def _judgements(
+    session: Session, record_id: int | None = None
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Latest verdict per pair (of one record's pairs, if given): (same, different)."""
     latest: dict[tuple[int, int], str] = {}
-    for j in session.scalars(select(Judgement).order_by(Judgement.id)):
+    query = select(Judgement).order_by(Judgement.id)
+    if record_id is not None:
+        query = query.where((Judgement.record_a == record_id) | (Judgement.record_b == record_id))
+    for j in session.scalars(query):
         latest[(j.record_a, j.record_b)] = j.verdict
     same = [pair for pair, verdict in latest.items() if verdict == "same"]
     return same, [pair for pair, verdict in latest.items() if verdict == "different"]
@@ -353,7 +358,7 @@ def _decide(
     members: dict[int, int],
     threshold: float,
 ) -> tuple[int, str, Candidate | None]:
-    same, different = _judgements(session)
+    same, different = _judgements(session, record_id)
     for a, b in same:
         other = b if a == record_id else a if b == record_id else None
         if other is not None and other in members:
