@@ -106,6 +106,7 @@ def demo(
         scenario = generate(seed=seed, people=people)
         with transaction(session_factory(engine)) as session:
             report = demo_service.load(session, scenario)
+            index = demo_service.load_identities(session, seed=seed, people=people)
             logins = demo_service.issue_logins(
                 session, scenario, dt.timedelta(days=settings.token_ttl_days)
             )
@@ -117,6 +118,10 @@ def demo(
         f"database {safe_url(settings.database_url)}: {report.people_added} people, "
         f"{report.users_added} users and {report.recruiters_added} recruiters added, "
         f"{report.people_kept + report.users_kept} people and users already there"
+    )
+    typer.echo(
+        f"person index: {index.records_added} agency records added; {index.records} records "
+        f"of {index.persons} people linked across imigrasi, kemnaker, bp2mi and kemlu"
     )
     typer.echo(f"hub: {url}   API: {url}/api/v1   OpenAPI: {url}/openapi.json")
     typer.echo("demo logins (synthetic; for this demo only):")
