@@ -31,6 +31,7 @@ class Traits:
     swapped: str | None = None  # the birth date with day and month swapped
     name: str | None = None  # normalised own name, parts sorted
     name_tokens: frozenset[str] = frozenset()  # phonetic name parts
+    ids: frozenset[str] = frozenset()  # passport numbers and non-NIK national ids
 
 
 @dataclass
@@ -41,6 +42,7 @@ class _Group(Generic[K]):
     swapped: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
     tokens: list[frozenset[str]] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
 
     def absorb(self, other: _Group[K]) -> None:
         self.members += other.members
@@ -49,6 +51,7 @@ class _Group(Generic[K]):
         self.swapped |= other.swapped
         self.names |= other.names
         self.tokens += other.tokens
+        self.ids |= other.ids
 
 
 def _group(members: list[K], traits: Iterable[Traits]) -> _Group[K]:
@@ -64,15 +67,17 @@ def _group(members: list[K], traits: Iterable[Traits]) -> _Group[K]:
             group.names.add(t.name)
         if t.name_tokens:
             group.tokens.append(t.name_tokens)
+        group.ids |= t.ids
     return group
 
 
 def _rules_conflict(ga: _Group[K], gb: _Group[K]) -> str | None:
-    return (
-        _nik_conflict(ga.niks, gb.niks, _names_differ(ga, gb))
-        or _date_conflict(ga, gb)
-        or _name_conflict(ga, gb)
-    )
+    nik = _nik_conflict(ga.niks, gb.niks, _names_differ(ga, gb))
+    if nik or ga.ids & gb.ids:
+        # One passport number (or non-NIK national id) on both sides outweighs a birth date
+        # or name written wholly differently (a clerk's slip); relatives share neither.
+        return nik
+    return _date_conflict(ga, gb) or _name_conflict(ga, gb)
 
 
 def conflict(a: Iterable[Traits], b: Iterable[Traits]) -> str | None:

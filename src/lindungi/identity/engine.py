@@ -76,6 +76,12 @@ class Scored:
     model: dict[str, Any]  # Splink's model JSON (settings with trained m and u)
 
 
+#: Training samples are drawn with this seed: the same data give the same model.
+SEED = 5
+#: Pairs one EM session reads at most (blocking on a common name alone is unbounded).
+EM_MAX_PAIRS = 2_000_000
+
+
 def _train(linker: Linker, present: set[str], rows: int) -> None:
     training = linker.training
     deterministic: list[str | BlockingRuleCreator] = [
@@ -85,12 +91,14 @@ def _train(linker: Linker, present: set[str], rows: int) -> None:
         training.estimate_probability_two_random_records_match(deterministic, recall=0.8)
     except Exception:  # too few sure matches to estimate from: keep Splink's prior
         logging.getLogger(__name__).info("no deterministic matches; default prior kept")
-    training.estimate_u_using_random_sampling(max_pairs=min(2_000_000, max(rows * 50, 10_000)))
+    training.estimate_u_using_random_sampling(
+        max_pairs=min(2_000_000, max(rows * 50, 10_000)), seed=SEED
+    )
     for columns in model.TRAINING_BLOCKS:
         if present.issuperset(columns):
             try:
                 training.estimate_parameters_using_expectation_maximisation(
-                    block_on(*columns), fix_u_probabilities=True
+                    block_on(*columns), fix_u_probabilities=True, max_pairs=EM_MAX_PAIRS
                 )
             except Exception:  # a block with no pairs trains nothing
                 logging.getLogger(__name__).info("EM blocked on %s found no pairs", columns)
@@ -227,34 +235,3 @@ def prior_weight(trained: dict[str, Any]) -> float:
     """log2 of the prior odds that two random records are the same person."""
     p = float(trained.get("probability_two_random_records_match", 0.0001))
     return math.log2(p / (1 - p))
-
-
-_REALTIME: dict[str, Any] = {}
-
-
-def score_against(
-    new: dict[str, Any], candidates: Sequence[dict[str, Any]], trained: dict[str, Any]
-) -> pd.DataFrame:
-    """Score one prepared record against candidate records with a trained model (the
-    incremental lookup): one row per candidate, ``unique_id_r`` being the candidate's."""
-    from splink.backends.duckdb import DuckDBAPI
-    from splink.internals.realtime import compare_records
-
-    if not candidates:
-        return pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability"])
-    db_api = _REALTIME.get("db_api")
-    if db_api is None:
-        db_api = _REALTIME["db_api"] = DuckDBAPI()
-    key = f"lindungi-{id(trained)}"
-    if _REALTIME.get("model") is not trained:  # the SQL is cached per model
-        _REALTIME["model"] = trained
-        _REALTIME["key"] = key
-    result = compare_records(
-        feature_frame([new]),
-        feature_frame(candidates),
-        trained,
-        db_api,
-        sql_cache_key=_REALTIME["key"],
-    )
-    frame: pd.DataFrame = result.as_pandas_dataframe()  # type: ignore[no-untyped-call]
-    return frame

@@ -32,6 +32,14 @@ def traits(row: dict[str, Any]) -> Traits:
         swapped=row.get("dob_swapped"),
         name=row.get("name_sorted"),
         name_tokens=frozenset(row.get("name_tokens") or ()),
+        # A shared passport, or a shared national id that is not a NIK, waives the date and
+        # name rules; a shared NIK does not: one NIK under two unrelated names is the
+        # misuse the fraud signals look for, not a typing slip.
+        ids=frozenset(
+            f"{kind}:{row[column]}"
+            for kind, column in (("id", "nik"), ("pp", "passport"))
+            if row.get(column) and not (column == "nik" and row.get("nik_prefix"))
+        ),
     )
 
 

@@ -325,28 +325,25 @@ def _score(
     session: Session,
     model: dict[str, Any],
 ) -> list[Candidate]:
-    from lindungi.identity.engine import explain, levels, score_against
+    from lindungi.identity import scorer
+    from lindungi.identity.engine import Evidence, levels
 
     if not candidate_ids:
         return []
-    records = session.scalars(select(PersonRecord).where(PersonRecord.id.in_(candidate_ids)))
-    rows = []
-    for candidate in records:
-        prepared = record_features(facts_of(candidate))
-        prepared["unique_id"] = candidate.id
-        rows.append(prepared)
-    new = dict(row, unique_id=record_id)
-    frame = score_against(new, rows, model)
     table = levels(model)
-    found = [
-        Candidate(
-            0,
-            int(pair["unique_id_r"]),
-            float(pair["match_probability"]),
-            [e.as_dict() for e in explain(pair, table)],
-        )
-        for pair in frame.to_dict("records")
-    ]
+    found = []
+    for candidate in session.scalars(
+        select(PersonRecord).where(PersonRecord.id.in_(candidate_ids))
+    ):
+        other = record_features(facts_of(candidate))
+        probability, _, values = scorer.score(row, other, model, table)
+        evidence = [
+            Evidence(name, *table[name][value]).as_dict()
+            for name, value in values.items()
+            if value >= 0
+        ]
+        evidence.sort(key=lambda e: -abs(e["weight"]))
+        found.append(Candidate(0, candidate.id, probability, evidence))
     return sorted(found, key=lambda c: -c.probability)
 
 
