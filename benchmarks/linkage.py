@@ -791,10 +791,10 @@ NIK_SQL = text("SELECT id FROM person_records WHERE nik = :nik")
 
 @contextmanager
 def timing_scoring(into: list[float]) -> Iterator[None]:
-    """Time each ``engine.score_against`` call (Splink's scoring of the candidates) too."""
-    from lindungi.identity import engine as linkage_engine
+    """Time each ``scorer.score`` call (the model's levels on one candidate pair) too."""
+    from lindungi.identity import scorer
 
-    original = linkage_engine.score_against
+    original = scorer.score
 
     def timed(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
@@ -803,11 +803,11 @@ def timing_scoring(into: list[float]) -> Iterator[None]:
         finally:
             into.append(time.perf_counter() - start)
 
-    linkage_engine.score_against = timed
+    scorer.score = timed  # type: ignore[assignment]
     try:
         yield
     finally:
-        linkage_engine.score_against = original
+        scorer.score = original  # type: ignore[assignment]
 
 
 def time_lookups(
@@ -816,7 +816,7 @@ def time_lookups(
     person_records: Mapping[str, set[int]],
 ) -> tuple[Lookups, Lookups, list[float]]:
     """Lindungi's link_record and the exact-NIK SELECT, one query after the other; also
-    what Splink's scoring took in each lookup that had candidates."""
+    what scoring the candidates took in each lookup that had candidates."""
     from lindungi.identity import service
     from lindungi.identity.models import Membership
 
@@ -857,20 +857,6 @@ def time_lookups(
         else:
             theirs.apart += not ids
     return ours, theirs, scoring
-
-
-def _realtime_leftovers() -> tuple[int, int] | None:
-    """(tables, views) left in the DuckDB connection the incremental scoring keeps."""
-    from lindungi.identity import engine as linkage_engine
-
-    db_api = getattr(linkage_engine, "_REALTIME", {}).get("db_api")
-    if db_api is None:
-        return None
-    counts = db_api._con.execute(
-        "SELECT (SELECT count(*) FROM duckdb_tables()), (SELECT count(*) FROM duckdb_views() "
-        "WHERE NOT internal)"
-    ).fetchall()  # fetch to the end: the connection refuses other work before that
-    return int(counts[0][0]), int(counts[0][1])
 
 
 def index_people(
@@ -936,7 +922,6 @@ def incremental(
         gc.freeze()  # keep the benchmark's own data out of the collector's full passes
         log(f"incremental: {len(queries):,} lookups ...")
         ours, theirs, scoring = time_lookups(session_factory(engine), queries, person_records)
-        left = _realtime_leftovers()
         backend = engine.dialect.name
         engine.dispose()
     known = sum(q.known for q in queries)
@@ -959,16 +944,11 @@ def incremental(
         )
     if scoring:
         print(
-            f"| of which Splink scoring (`engine.score_against`, lookups with candidates) | "
+            f"| of which scoring the candidates (`scorer.score`, lookups with candidates) | "
             f"{Lookups(scoring).cells()} | | |"
         )
     p50 = statistics.median(ours.latencies) / statistics.median(theirs.latencies)
     print(f"\n- Lindungi / exact NIK SELECT: p50 time x{p50:,.0f}")
-    if left is not None:
-        print(
-            f"- left in the incremental scorer's DuckDB connection after "
-            f"{len(queries) + 1:,} lookups: {left[0]:,} tables, {left[1]:,} views"
-        )
     sys.stdout.flush()
 
 
