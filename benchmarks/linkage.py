@@ -50,7 +50,7 @@ reported as failed.
 emptied) in bulk with about --index-size Indonesian records as ``store_records`` and
 ``relink`` would leave them (person_records, identity_keys from ``features.match_keys``,
 identity_persons, identity_members and a trained model in identity_models), then times
-``service.link_record`` for --lookups held-out records (half re-appearances of indexed
+``incremental.link_record`` for --lookups held-out records (half re-appearances of indexed
 people, half new people), each in its own transaction, rolled back so the index stays
 the same, beside ``SELECT ... FROM person_records WHERE nik = :nik`` with the NIK as
 typed. The people in the index are the true ones unless --link-index clusters them
@@ -817,11 +817,11 @@ def time_lookups(
 ) -> tuple[Lookups, Lookups, list[float]]:
     """Lindungi's link_record and the exact-NIK SELECT, one query after the other; also
     what scoring the candidates took in each lookup that had candidates."""
-    from lindungi.identity import service
+    from lindungi.identity import incremental
     from lindungi.identity.models import Membership
 
     with sessions() as session:  # untimed: compile the statements and Splink's SQL
-        service.link_record(session, queries[0].record.source, queries[0].record)
+        incremental.link_record(session, queries[0].record.source, queries[0].record)
         session.rollback()
         session.execute(NIK_SQL, {"nik": queries[0].record.national_id}).all()
     ours, theirs = Lookups(), Lookups()
@@ -830,7 +830,7 @@ def time_lookups(
         spent: list[float] = []
         with sessions() as session, timing_scoring(spent):
             start = time.perf_counter()
-            found = service.link_record(session, q.record.source, q.record)
+            found = incremental.link_record(session, q.record.source, q.record)
             ours.latencies.append(time.perf_counter() - start)
             members = set(
                 session.scalars(

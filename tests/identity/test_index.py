@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lindungi.identity import service, signals
+from lindungi.identity import incremental, service, signals
 from lindungi.identity.ingest import SourceRecord
 from lindungi.identity.models import Judgement, LinkageModel, Membership
 
@@ -80,19 +80,19 @@ def test_relink_keeps_person_ids_stable(session: Session, index: dict[str, int])
 def test_a_new_record_links_incrementally_with_its_explanation(
     session: Session, index: dict[str, int]
 ) -> None:
-    found = service.link_record(
+    found = incremental.link_record(
         session, "kemnaker",
         rec("N1", "Siti Nurhalisa", national_id="3301015205900001", phone="081234567890"),
     )  # fmt: skip
     assert (found.person_id, found.method) == (index["imigrasi:I1"], "model")
     assert found.evidence[0]["field"] == "national_id"
     assert found.evidence[0]["level"] == "same national id"
-    stranger = service.link_record(session, "kemnaker", rec("N2", "Rudi Hartono",
+    stranger = incremental.link_record(session, "kemnaker", rec("N2", "Rudi Hartono",
                                    birth_date=dt.date(1970, 7, 7)))  # fmt: skip
     assert stranger.method == "alone"
     assert stranger.person_id not in index.values()
     # seen again unchanged: the same answer, no new person
-    repeat = service.link_record(session, "kemnaker", rec("N2", "Rudi Hartono",
+    repeat = incremental.link_record(session, "kemnaker", rec("N2", "Rudi Hartono",
                                  birth_date=dt.date(1970, 7, 7)))  # fmt: skip
     assert repeat.person_id == stranger.person_id
 
@@ -100,7 +100,7 @@ def test_a_new_record_links_incrementally_with_its_explanation(
 def test_a_twin_arriving_later_is_not_linked_to_the_other_twin(
     session: Session, index: dict[str, int]
 ) -> None:
-    found = service.link_record(
+    found = incremental.link_record(
         session, "bp2mi", rec("B1", "Ahmad Husein", national_id="3301010403990002", **HASAN)
     )
     assert found.person_id == index["imigrasi:I4"]

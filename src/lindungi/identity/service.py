@@ -6,9 +6,8 @@ Services flush, never commit. Splink runs only inside ``linkage`` and ``engine``
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +17,8 @@ from sqlalchemy.orm import Session
 from lindungi.db import utcnow
 from lindungi.errors import ConflictError, InvalidInputError, NotFoundError
 from lindungi.identity import default_model
-from lindungi.identity.clustering import DEFAULT_THRESHOLD, Traits, conflict
-from lindungi.identity.features import Facts, lookup_keys, match_keys, record_features
+from lindungi.identity.clustering import DEFAULT_THRESHOLD
+from lindungi.identity.features import Facts, match_keys, record_features
 from lindungi.identity.ingest import SourceRecord
 from lindungi.identity.models import Judgement, LinkageModel, MatchKey, Membership, Person
 from lindungi.people.models import PersonRecord
@@ -30,8 +29,6 @@ if TYPE_CHECKING:
 
 #: Below this many records the packaged model (trained on synthetic data) is used as is.
 MIN_TRAINING_RECORDS = 2_000  # as linkage.MIN_TRAINING_RECORDS (not imported: Splink loads late)
-#: Candidates scored at most for one incremental lookup.
-MAX_CANDIDATES = 200
 
 
 def facts_of(record: PersonRecord) -> Facts:
@@ -66,13 +63,7 @@ def record_facts(record: SourceRecord) -> RecordFacts:
     )
 
 
-def _traits(row: dict[str, Any]) -> Traits:
-    from lindungi.identity.linkage import traits
-
-    return traits(row)
-
-
-def _refresh_keys(session: Session, record: PersonRecord, row: dict[str, Any]) -> None:
+def refresh_keys(session: Session, record: PersonRecord, row: dict[str, Any]) -> None:
     session.execute(delete(MatchKey).where(MatchKey.record_id == record.id))
     session.add_all(MatchKey(key=key, record_id=record.id) for key in sorted(match_keys(row)))
 
@@ -101,7 +92,7 @@ def store_records(
         )
         setattr(report, change, getattr(report, change) + 1)
         if change != "unchanged":
-            _refresh_keys(session, record, record_features(facts_of(record)))
+            refresh_keys(session, record, record_features(facts_of(record)))
         if change == "created":
             report.new_ids.append(record.id)
     session.flush()
@@ -122,7 +113,7 @@ def current_model(session: Session) -> tuple[dict[str, Any], float]:
 # --- judgements ----------------------------------------------------------------------------
 
 
-def _judgements(
+def latest_judgements(
     session: Session, record_id: int | None = None
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Latest verdict per pair (of one record's pairs, if given): (same, different)."""
@@ -155,7 +146,7 @@ def relink(
     """Link every stored record afresh (training the model when there is enough data),
     keeping person ids stable where the people are the same and respecting judgements."""
     records = list(session.scalars(select(PersonRecord).order_by(PersonRecord.id)))
-    same, different = _judgements(session)
+    same, different = latest_judgements(session)
     train = len(records) >= MIN_TRAINING_RECORDS if train is None else train
     model, stored_threshold = current_model(session)
     threshold = stored_threshold if threshold is None else threshold
@@ -245,156 +236,6 @@ def _assign(
     session.flush()
 
 
-# --- incremental linking ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A person the new record was compared with, and the outcome."""
-
-    person_id: int
-    record_id: int
-    probability: float
-    evidence: list[dict[str, Any]]
-    refused: str | None = None  # why the link was not made, if it was strong enough
-
-
-@dataclass(frozen=True)
-class Identification:
-    """Which person a record belongs to, and why."""
-
-    record: PersonRecord
-    person_id: int
-    method: str
-    probability: float | None
-    via_record_id: int | None
-    evidence: list[dict[str, Any]]
-    candidates: list[Candidate]
-
-
-def link_record(session: Session, source: str, item: SourceRecord) -> Identification:
-    """Store one record and link it against the index (what a departure desk calls)."""
-    record, change = upsert_record(session, source, item.record_id, record_facts(item))
-    row = record_features(facts_of(record))
-    if change != "unchanged":
-        _refresh_keys(session, record, row)
-    existing = session.get(Membership, record.id)
-    if existing is not None and change == "unchanged":
-        return Identification(
-            record, existing.person_id, existing.method, existing.probability,
-            existing.via_record_id, existing.evidence, [],
-        )  # fmt: skip
-    model, threshold = current_model(session)
-    candidate_ids = list(
-        session.scalars(
-            select(MatchKey.record_id)
-            .where(MatchKey.key.in_(sorted(lookup_keys(row))), MatchKey.record_id != record.id)
-            .distinct()
-            .limit(MAX_CANDIDATES)
-        )
-    )
-    members = {
-        m.record_id: m.person_id
-        for m in session.scalars(select(Membership).where(Membership.record_id.in_(candidate_ids)))
-    }
-    scored = _score(row, record.id, [r for r in candidate_ids if r in members], session, model)
-    decision = _decide(session, record.id, row, scored, members, threshold)
-    person_id, method, best = decision
-    membership = existing or Membership(record_id=record.id)
-    membership.person_id, membership.method = person_id, method
-    membership.probability = best.probability if best else None
-    membership.via_record_id = best.record_id if best else None
-    membership.evidence = best.evidence if best else []
-    membership.linked_at = utcnow()
-    session.add(membership)
-    session.flush()
-    candidates = [
-        Candidate(members[c.record_id], c.record_id, c.probability, c.evidence, c.refused)
-        for c in scored
-    ]
-    return Identification(
-        record, person_id, method, membership.probability, membership.via_record_id,
-        membership.evidence, candidates,
-    )  # fmt: skip
-
-
-def _score(
-    row: dict[str, Any],
-    record_id: int,
-    candidate_ids: Sequence[int],
-    session: Session,
-    model: dict[str, Any],
-) -> list[Candidate]:
-    from lindungi.identity import scorer
-    from lindungi.identity.engine import Evidence, levels
-
-    if not candidate_ids:
-        return []
-    table = levels(model)
-    found = []
-    for candidate in session.scalars(
-        select(PersonRecord).where(PersonRecord.id.in_(candidate_ids))
-    ):
-        other = record_features(facts_of(candidate))
-        probability, _, values = scorer.score(row, other, model, table)
-        evidence = [
-            Evidence(name, *table[name][value]).as_dict()
-            for name, value in values.items()
-            if value >= 0
-        ]
-        evidence.sort(key=lambda e: -abs(e["weight"]))
-        found.append(Candidate(0, candidate.id, probability, evidence))
-    return sorted(found, key=lambda c: -c.probability)
-
-
-def _decide(
-    session: Session,
-    record_id: int,
-    row: dict[str, Any],
-    scored: list[Candidate],
-    members: dict[int, int],
-    threshold: float,
-) -> tuple[int, str, Candidate | None]:
-    same, different = _judgements(session, record_id)
-    for a, b in same:
-        other = b if a == record_id else a if b == record_id else None
-        if other is not None and other in members:
-            return members[other], "judgement", None
-    apart = {b if a == record_id else a for a, b in different if record_id in (a, b)}
-    traits_of_person: dict[int, list[Traits]] = {}
-    chosen: tuple[int, Candidate] | None = None
-    for i, candidate in enumerate(scored):
-        if candidate.probability < threshold:
-            break
-        person_id = members[candidate.record_id]
-        if chosen is not None:
-            if person_id != chosen[0]:
-                reason = f"a stronger link was made to person {chosen[0]}"
-                scored[i] = dataclasses.replace(candidate, refused=reason)
-            continue
-        group = list(
-            session.scalars(select(Membership.record_id).where(Membership.person_id == person_id))
-        )
-        refusal = "an officer judged them different people" if apart & set(group) else None
-        if refusal is None:
-            if person_id not in traits_of_person:
-                stored = session.scalars(select(PersonRecord).where(PersonRecord.id.in_(group)))
-                traits_of_person[person_id] = [
-                    _traits(record_features(facts_of(r))) for r in stored
-                ]
-            refusal = conflict([_traits(row)], traits_of_person[person_id])
-        if refusal:
-            scored[i] = dataclasses.replace(candidate, refused=refusal)
-            continue
-        chosen = (person_id, candidate)
-    if chosen is not None:
-        return chosen[0], "model", chosen[1]
-    person = Person()
-    session.add(person)
-    session.flush()
-    return person.id, "alone", None
-
-
 # --- officers' judgements -------------------------------------------------------------------------
 
 
@@ -443,7 +284,7 @@ def _split(session: Session, person_id: int) -> None:
         session.scalars(select(Membership.record_id).where(Membership.person_id == person_id))
     )
     records = list(session.scalars(select(PersonRecord).where(PersonRecord.id.in_(ids))))
-    same, different = _judgements(session)
+    same, different = latest_judgements(session)
     model, threshold = current_model(session)
     linked = link([(r.id, facts_of(r)) for r in records], threshold=threshold,
                   same=same, different=different, trained=model)  # fmt: skip

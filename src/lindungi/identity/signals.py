@@ -14,7 +14,7 @@ from rapidfuzz.distance import JaroWinkler
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lindungi.identity import service
+from lindungi.identity import incremental
 from lindungi.identity.ingest import SourceRecord
 from lindungi.identity.models import Membership
 from lindungi.identity.names import normalize_name
@@ -164,11 +164,11 @@ def document_signals(session: Session, person_id: int) -> list[Signal]:
 class Screened:
     """A traveller identified against the index, with the signals about them."""
 
-    identification: service.Identification
+    identification: incremental.Identification
     signals: list[Signal]
 
 
 def identify(session: Session, source: str, record: SourceRecord) -> Screened:
     """The one call screening makes: store and link the record, then gather the signals."""
-    found = service.link_record(session, source, record)
+    found = incremental.link_record(session, source, record)
     return Screened(found, document_signals(session, found.person_id))
