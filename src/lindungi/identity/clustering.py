@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
 
@@ -32,6 +32,25 @@ class Traits:
     name: str | None = None  # normalised own name, parts sorted
     name_tokens: frozenset[str] = frozenset()  # phonetic name parts
     ids: frozenset[str] = frozenset()  # passport numbers and non-NIK national ids
+
+
+def traits_of(row: dict[str, Any]) -> Traits:
+    """The clustering rules' view of a prepared row (``features.record_features``)."""
+    return Traits(
+        nik=row["nik"] if row.get("nik_prefix") else None,
+        birth_date=row.get("dob_any"),
+        swapped=row.get("dob_swapped"),
+        name=row.get("name_sorted"),
+        name_tokens=frozenset(row.get("name_tokens") or ()),
+        # A shared passport, or a shared national id that is not a NIK, waives the date and
+        # name rules; a shared NIK does not: one NIK under two unrelated names is the
+        # misuse the fraud signals look for, not a typing slip.
+        ids=frozenset(
+            f"{kind}:{row[column]}"
+            for kind, column in (("id", "nik"), ("pp", "passport"))
+            if row.get(column) and not (column == "nik" and row.get("nik_prefix"))
+        ),
+    )
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """The packaged linkage model: trained on the synthetic multi-agency benchmark, used until
-an index holds enough records to train on its own (``service.MIN_TRAINING_RECORDS``) and by
+an index holds enough records to train on its own (``MIN_TRAINING_RECORDS``) and by
 ``lindungi link`` on small files. Rebuild it with ``python -m lindungi.identity.default_model``.
 """
 
@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 FILE = "default_model.json"
+#: Below this many records the packaged model is used as is: too few pairs to estimate
+#: the parameters of every comparison level.
+MIN_TRAINING_RECORDS = 2_000
 PEOPLE = 20_000
 SEED = 5
 

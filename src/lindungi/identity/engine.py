@@ -229,9 +229,3 @@ def explain(row: dict[str, Any], table: dict[str, dict[int, tuple[str, float]]])
             continue
         evidence.append(Evidence(name, label, weight))
     return sorted(evidence, key=lambda e: -abs(e.weight))
-
-
-def prior_weight(trained: dict[str, Any]) -> float:
-    """log2 of the prior odds that two random records are the same person."""
-    p = float(trained.get("probability_two_random_records_match", 0.0001))
-    return math.log2(p / (1 - p))

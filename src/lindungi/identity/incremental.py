@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lindungi.db import utcnow
-from lindungi.identity.clustering import Traits, conflict
+from lindungi.identity.clustering import Traits, conflict, traits_of
 from lindungi.identity.features import lookup_keys, record_features
 from lindungi.identity.ingest import SourceRecord
 from lindungi.identity.models import MatchKey, Membership, Person
@@ -32,12 +32,6 @@ from lindungi.people.service import upsert_record
 
 #: Candidates scored at most for one incremental lookup.
 MAX_CANDIDATES = 200
-
-
-def _traits(row: dict[str, Any]) -> Traits:
-    from lindungi.identity.linkage import traits  # pure, but the module loads Splink
-
-    return traits(row)
 
 
 @dataclass(frozen=True)
@@ -89,7 +83,7 @@ def link_record(session: Session, source: str, item: SourceRecord) -> Identifica
         m.record_id: m.person_id
         for m in session.scalars(select(Membership).where(Membership.record_id.in_(candidate_ids)))
     }
-    scored = _score(row, record.id, [r for r in candidate_ids if r in members], session, model)
+    scored = _score(row, [r for r in candidate_ids if r in members], session, model)
     decision = _decide(session, record.id, row, scored, members, threshold)
     person_id, method, best = decision
     membership = existing or Membership(record_id=record.id)
@@ -112,7 +106,6 @@ def link_record(session: Session, source: str, item: SourceRecord) -> Identifica
 
 def _score(
     row: dict[str, Any],
-    record_id: int,
     candidate_ids: Sequence[int],
     session: Session,
     model: dict[str, Any],
@@ -172,9 +165,9 @@ def _decide(
             if person_id not in traits_of_person:
                 stored = session.scalars(select(PersonRecord).where(PersonRecord.id.in_(group)))
                 traits_of_person[person_id] = [
-                    _traits(record_features(facts_of(r))) for r in stored
+                    traits_of(record_features(facts_of(r))) for r in stored
                 ]
-            refusal = conflict([_traits(row)], traits_of_person[person_id])
+            refusal = conflict([traits_of(row)], traits_of_person[person_id])
         if refusal:
             scored[i] = dataclasses.replace(candidate, refused=refusal)
             continue

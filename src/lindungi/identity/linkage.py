@@ -12,35 +12,13 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from lindungi.identity import default_model, engine
-from lindungi.identity.clustering import DEFAULT_THRESHOLD, Clusters, Traits, cluster
+from lindungi.identity.clustering import DEFAULT_THRESHOLD, Clusters, cluster, traits_of
+from lindungi.identity.default_model import MIN_TRAINING_RECORDS
 from lindungi.identity.features import Facts, record_features
 
 K = TypeVar("K", bound=Hashable)
 
-__all__ = ["DEFAULT_THRESHOLD", "MIN_TRAINING_RECORDS", "Linked", "link", "traits"]
-
-#: Below this many records the packaged model (trained on synthetic data) is used as is:
-#: too few pairs to estimate the parameters of every comparison level.
-MIN_TRAINING_RECORDS = 2_000
-
-
-def traits(row: dict[str, Any]) -> Traits:
-    """The clustering rules' view of a prepared row."""
-    return Traits(
-        nik=row["nik"] if row.get("nik_prefix") else None,
-        birth_date=row.get("dob_any"),
-        swapped=row.get("dob_swapped"),
-        name=row.get("name_sorted"),
-        name_tokens=frozenset(row.get("name_tokens") or ()),
-        # A shared passport, or a shared national id that is not a NIK, waives the date and
-        # name rules; a shared NIK does not: one NIK under two unrelated names is the
-        # misuse the fraud signals look for, not a typing slip.
-        ids=frozenset(
-            f"{kind}:{row[column]}"
-            for kind, column in (("id", "nik"), ("pp", "passport"))
-            if row.get(column) and not (column == "nik" and row.get("nik_prefix"))
-        ),
-    )
+__all__ = ["DEFAULT_THRESHOLD", "MIN_TRAINING_RECORDS", "Linked", "link"]
 
 
 @dataclass
@@ -50,7 +28,6 @@ class Linked(Generic[K]):
     keys: list[K]
     clusters: Clusters[K]
     scored: engine.Scored
-    rows: list[dict[str, Any]]
 
     def cluster_ids(self, prefix: str = "P") -> dict[K, str]:
         """A readable id per person, numbered in the order of their first record."""
@@ -101,7 +78,7 @@ def link(
         trained = default_model.load()
     if len(rows) < 2:
         scored = engine.Scored(engine.feature_frame([]).iloc[0:0], trained or {})
-        return Linked(keys, cluster(keys, [], threshold=threshold), scored, rows)
+        return Linked(keys, cluster(keys, [], threshold=threshold), scored)
     scored = engine.score(
         engine.feature_frame(rows),
         threshold=min(threshold, 0.5),
@@ -119,8 +96,8 @@ def link(
         keys,
         ((keys[a], keys[b], p) for a, b, p in pairs),
         threshold=threshold,
-        traits={key: traits(row) for key, row in zip(keys, rows, strict=True)},
+        traits={key: traits_of(row) for key, row in zip(keys, rows, strict=True)},
         same=same,
         different=different,
     )
-    return Linked(keys, clusters, scored, rows)
+    return Linked(keys, clusters, scored)

@@ -18,6 +18,7 @@ from lindungi.db import utcnow
 from lindungi.errors import ConflictError, InvalidInputError, NotFoundError
 from lindungi.identity import default_model
 from lindungi.identity.clustering import DEFAULT_THRESHOLD
+from lindungi.identity.default_model import MIN_TRAINING_RECORDS
 from lindungi.identity.features import Facts, match_keys, record_features
 from lindungi.identity.ingest import SourceRecord
 from lindungi.identity.models import Judgement, LinkageModel, MatchKey, Membership, Person
@@ -26,9 +27,6 @@ from lindungi.people.service import RecordFacts, find_record, upsert_record
 
 if TYPE_CHECKING:
     from lindungi.identity.linkage import Linked
-
-#: Below this many records the packaged model (trained on synthetic data) is used as is.
-MIN_TRAINING_RECORDS = 2_000  # as linkage.MIN_TRAINING_RECORDS (not imported: Splink loads late)
 
 
 def facts_of(record: PersonRecord) -> Facts:
