@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from lindungi.api.app import create_app
+from lindungi.auth import service as auth_service
 from lindungi.db import make_engine
 from lindungi.migrate import init_db
 from lindungi.recruiters import service as recruiters
@@ -135,3 +136,16 @@ def registry(session: Session) -> dict[str, Recruiter]:
     recruiters.add_identifier(session, old, "director", "Hendra Wijaya", "test")
     recruiters.add_identifier(session, front, "director", "HENDRA WIJAYA", "test")
     return {"good": good, "old": old, "front": front, "lapsed": lapsed, "agent": agent}
+
+
+@pytest.fixture
+def headers_for(session: Session) -> Callable[..., dict[str, str]]:
+    """Create a user with roles; answer the Authorization header of a fresh token."""
+
+    def make(username: str, agency: str, *roles: str) -> dict[str, str]:
+        user = auth_service.add_user(session, username, agency=agency, roles=list(roles))
+        secret = auth_service.issue_token(session, user, ttl=dt.timedelta(days=1)).secret
+        session.commit()
+        return {"Authorization": f"Bearer {secret}"}
+
+    return make

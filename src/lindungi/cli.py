@@ -15,6 +15,7 @@ from lindungi.identity.cli import identity_app, link_command
 from lindungi.migrate import init_db, require_current
 from lindungi.network.cli import network_app
 from lindungi.recruiters.cli import recruiters_app
+from lindungi.screening.cli import check_offer_command, screen_command, screening_app
 from lindungi.settings import Settings
 
 app = typer.Typer(
@@ -31,6 +32,9 @@ app.add_typer(recruiters_app, name="recruiters")
 app.add_typer(network_app, name="network")
 app.command("link")(link_command)
 app.add_typer(identity_app, name="identity")
+app.command("screen")(screen_command)
+app.command("check-offer")(check_offer_command)
+app.add_typer(screening_app, name="screening")
 
 HostOption = Annotated[
     str | None, typer.Option(help="Address to listen on (default: LINDUNGI_HOST or 127.0.0.1).")

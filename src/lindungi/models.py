@@ -15,6 +15,7 @@ from lindungi.recruiters.models import (
     RecruiterIdentifier,
     Sanction,
 )
+from lindungi.screening.models import Referral, Screening, SharedOffer
 
 __all__ = [
     "Agency",
@@ -36,7 +37,10 @@ __all__ = [
     "PersonRecord",
     "Recruiter",
     "RecruiterIdentifier",
+    "Referral",
     "Sanction",
+    "Screening",
+    "SharedOffer",
     "User",
     "UserRole",
 ]

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lindungi.audit.models import AuditEntryRow
-from lindungi.auth import service as auth
 
 MakeToken = Callable[..., dict[str, str]]
 SITI = {"full_name": "Siti Nurhaliza", "birth_date": "1990-05-12", "sex": "F",
         "national_id": "3301015205900001", "passport_no": "C1234567"}  # fmt: skip
-
-
-@pytest.fixture
-def token_for(session: Session) -> MakeToken:
-    def make(username: str, agency: str, *roles: str) -> dict[str, str]:
-        user = auth.add_user(session, username, agency=agency, roles=list(roles))
-        secret = auth.issue_token(session, user, ttl=dt.timedelta(days=1)).secret
-        session.commit()
-        return {"Authorization": f"Bearer {secret}"}
-
-    return make
 
 
 def _audited(session: Session, resource_type: str) -> list[str]:
@@ -37,9 +23,9 @@ def _audited(session: Session, resource_type: str) -> list[str]:
 
 
 def test_a_desk_identifies_a_returning_traveller_with_reasons_and_signals(
-    client: TestClient, session: Session, token_for: MakeToken
+    client: TestClient, session: Session, headers_for: MakeToken
 ) -> None:
-    officer = token_for("petugas1", "imigrasi", "officer")
+    officer = headers_for("petugas1", "imigrasi", "officer")
     first = client.post("/api/v1/identity/records", headers=officer,
                         json={"source": "imigrasi", "record_id": "I1", **SITI})  # fmt: skip
     assert first.status_code == 200, first.text
@@ -73,14 +59,14 @@ def test_a_desk_identifies_a_returning_traveller_with_reasons_and_signals(
 
 
 def test_only_roles_that_need_people_data_reach_it(
-    client: TestClient, token_for: MakeToken
+    client: TestClient, headers_for: MakeToken
 ) -> None:
-    analyst = token_for("analis1", "bp2mi", "analyst")
+    analyst = headers_for("analis1", "bp2mi", "analyst")
     denied = client.post("/api/v1/identity/records", headers=analyst,
                          json={"source": "bp2mi", "record_id": "B1", **SITI})  # fmt: skip
     assert denied.status_code == 403
     assert denied.headers["content-type"] == "application/problem+json"
-    worker = token_for("pendamping1", "bp2mi", "case_worker")
+    worker = headers_for("pendamping1", "bp2mi", "case_worker")
     judged = client.post(
         "/api/v1/identity/judgements", headers=worker,
         json={"first": {"source": "a", "record_id": "1"},
@@ -89,8 +75,10 @@ def test_only_roles_that_need_people_data_reach_it(
     assert judged.status_code == 403  # case workers read and link; they do not judge
 
 
-def test_judgements_over_http_and_their_bad_input(client: TestClient, token_for: MakeToken) -> None:
-    consul = token_for("konsul1", "kemlu", "consular")
+def test_judgements_over_http_and_their_bad_input(
+    client: TestClient, headers_for: MakeToken
+) -> None:
+    consul = headers_for("konsul1", "kemlu", "consular")
     for record_id, name in (("K1", "Siti Nurhaliza"), ("K2", "Siti Nurhaliza")):
         client.post("/api/v1/identity/records", headers=consul,
                     json={**SITI, "source": "kemlu", "record_id": record_id, "full_name": name})  # fmt: skip

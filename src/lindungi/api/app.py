@@ -32,6 +32,8 @@ from lindungi.network.api import router as network_router
 from lindungi.recruiters.api import router as recruiters_router
 from lindungi.recruiters.public_api import PublicLimiter
 from lindungi.recruiters.public_api import router as public_router
+from lindungi.screening.api import public_router as public_screening_router
+from lindungi.screening.api import router as screening_router
 from lindungi.settings import Settings, load_settings
 
 API_PREFIX = "/api/v1"
@@ -135,6 +137,8 @@ def create_app(
     api.include_router(public_router)
     api.include_router(network_router)
     api.include_router(identity_router)
+    api.include_router(screening_router)
+    api.include_router(public_screening_router)
     app.include_router(api)
 
     def openapi() -> dict[str, Any]:

@@ -74,6 +74,16 @@ _NETWORK = (("network", "read", Scope.ALL), ("network", "export", Scope.ALL))
 _PERSONS = (("persons", "read", Scope.ALL), ("persons", "link", Scope.ALL))
 _JUDGE = (("persons", "judge", Scope.ALL),)
 
+# Screening at the desk: officers screen, decide and record contests for their agency;
+# those who receive referrals (BP2MI, consular case workers, police) read them all.
+_SCREEN = (
+    ("screenings", "create", Scope.ALL),
+    ("screenings", "read", Scope.AGENCY),
+    ("screenings", "decide", Scope.AGENCY),
+    ("screenings", "contest", Scope.AGENCY),
+)
+_REFERRALS = (("screenings", "read", Scope.ALL), ("referrals", "read", Scope.ALL))
+
 ROLES: dict[str, Role] = {
     r.code: r
     for r in (
@@ -98,7 +108,7 @@ ROLES: dict[str, Role] = {
             "officer",
             "Petugas imigrasi",
             "Immigration officer",
-            _grants(*_SELF, *_REGISTRY, *_PERSONS, *_JUDGE),
+            _grants(*_SELF, *_REGISTRY, *_PERSONS, *_JUDGE, *_SCREEN),
             frozenset({"imigrasi"}),
         ),
         Role(
@@ -120,7 +130,7 @@ ROLES: dict[str, Role] = {
             "case_worker",
             "Pendamping kasus",
             "Case worker",
-            _grants(*_SELF, *_REGISTRY, *_PERSONS, ("claims", "file", Scope.ALL)),
+            _grants(*_SELF, *_REGISTRY, *_PERSONS, *_REFERRALS, ("claims", "file", Scope.ALL)),
             frozenset({"bp2mi", "kemlu"}),
         ),
         Role(
@@ -134,7 +144,9 @@ ROLES: dict[str, Role] = {
             "investigator",
             "Penyidik TPPO",
             "Trafficking investigator",
-            _grants(*_SELF, *_REGISTRY, *_NETWORK, ("persons", "read", Scope.ALL), *_JUDGE),
+            _grants(
+                *_SELF, *_REGISTRY, *_NETWORK, ("persons", "read", Scope.ALL), *_JUDGE, *_REFERRALS
+            ),
             frozenset({"polri"}),
         ),
         Role(

@@ -172,3 +172,51 @@ def identify(session: Session, source: str, record: SourceRecord) -> Screened:
     """The one call screening makes: store and link the record, then gather the signals."""
     found = incremental.link_record(session, source, record)
     return Screened(found, document_signals(session, found.person_id))
+
+
+def _document_forms(value: str, kind: str) -> set[str]:
+    """The spellings under which a document number may be stored (as written, cleaned)."""
+    text = value.strip()
+    compact = "".join(ch for ch in text if ch.isalnum())
+    return {text, compact, compact.upper()} if kind == "passport" else {text, compact}
+
+
+def signals_by_document(
+    session: Session, documents: list[tuple[str, str]]
+) -> dict[tuple[str, str], list[Signal]]:
+    """Signals about whoever holds each document, read-only, for many at once.
+
+    ``documents`` are ``("nik" | "passport", number)`` pairs; the answer maps each pair
+    that the index knows to the signals of the persons holding it (deduplicated). This is
+    the batch screening path: it stores nothing and runs one query per batch.
+    """
+    forms: dict[str, dict[str, tuple[str, str]]] = {"nik": {}, "passport": {}}
+    for kind, number in documents:
+        for form in _document_forms(number, kind):
+            forms[kind][form] = (kind, number)
+    if not forms["nik"] and not forms["passport"]:
+        return {}
+    rows = session.execute(
+        select(PersonRecord.nik, PersonRecord.passport_no, Membership.person_id)
+        .join(Membership, Membership.record_id == PersonRecord.id)
+        .where(
+            PersonRecord.nik.in_(list(forms["nik"]))
+            | PersonRecord.passport_no.in_(list(forms["passport"]))
+        )
+    ).all()
+    persons: dict[tuple[str, str], set[int]] = {}
+    for nik, passport, person_id in rows:
+        for key in (forms["nik"].get(nik or ""), forms["passport"].get(passport or "")):
+            if key is not None:
+                persons.setdefault(key, set()).add(person_id)
+    cache: dict[int, list[Signal]] = {}
+    answer: dict[tuple[str, str], list[Signal]] = {}
+    for key, ids in persons.items():
+        found: dict[tuple[str, str], Signal] = {}
+        for person_id in sorted(ids):
+            if person_id not in cache:
+                cache[person_id] = document_signals(session, person_id)
+            for signal in cache[person_id]:
+                found.setdefault((signal.code, signal.message_en), signal)
+        answer[key] = list(found.values())
+    return answer

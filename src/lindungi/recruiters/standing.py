@@ -251,3 +251,22 @@ def _verdict(matches: list[Match]) -> str:
     if "active" in statuses:
         return "licensed"
     return "unknown"
+
+
+def recruiters_by_social(session: Session, handle: str) -> list[str]:
+    """Names of the recruiters registered with a social-media or messaging handle
+    (``@name`` or ``name``, any case)."""
+    bare = handle.strip().lower().lstrip("@")
+    if not bare:
+        return []
+    return list(
+        session.scalars(
+            select(Recruiter.name)
+            .join(RecruiterIdentifier, RecruiterIdentifier.recruiter_id == Recruiter.id)
+            .where(
+                RecruiterIdentifier.kind == "social",
+                RecruiterIdentifier.value.in_([bare, f"@{bare}"]),
+            )
+            .order_by(Recruiter.id)
+        )
+    )

@@ -1,0 +1,209 @@
+"""``lindungi screen`` (contract 2), ``lindungi check-offer`` (contract 3) and
+``lindungi screening rulebook`` (the SOP document)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, ExitStack, nullcontext
+from pathlib import Path
+from typing import Annotated, BinaryIO, Literal
+
+import typer
+
+from lindungi.audit import service as audit
+from lindungi.audit.entry import Action
+from lindungi.audit.service import Actor
+from lindungi.clitools import (
+    DbOption,
+    Progress,
+    fail,
+    friendly_errors,
+    settings_for,
+    unit_of_work,
+    write_atomically,
+)
+from lindungi.screening.batch import Tally, check_offer_lines, screen_lines
+from lindungi.screening.lookups import Lookups
+from lindungi.screening.offer_text import DEFAULT_RATES_IDR
+from lindungi.screening.rulebook import default_rulebook
+from lindungi.screening.sopdoc import rulebook_json, rulebook_markdown
+
+screening_app = typer.Typer(help="The screening SOP rulebook.", no_args_is_help=True)
+
+Lang = Literal["en", "id"]
+OutOption = Annotated[
+    str, typer.Option("--out", help="Output JSON Lines file ('-': standard output).")
+]
+LangOption = Annotated[str, typer.Option("--lang", help="Language of indicator labels: en or id.")]
+RateOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rate",
+        metavar="CUR=IDR",
+        help="Rupiah per unit of a currency, e.g. --rate USD=16250 (repeatable).",
+    ),
+]
+TodayOption = Annotated[
+    str | None,
+    typer.Option(help="Screen as of this date (YYYY-MM-DD; default today), for ages."),
+]
+
+
+def _rates(specs: list[str] | None) -> dict[str, float]:
+    rates = dict(DEFAULT_RATES_IDR)
+    for spec in specs or []:
+        code, sep, value = spec.partition("=")
+        try:
+            amount = float(value)
+        except ValueError:
+            amount = 0.0
+        if not sep or len(code.strip()) != 3 or not code.strip().isalpha() or amount <= 0:
+            raise fail(f"--rate {spec!r}: expected CUR=IDR, e.g. USD=16250")
+        rates[code.strip().upper()] = amount
+    return rates
+
+
+def _lang(value: str) -> Lang:
+    if value not in ("en", "id"):
+        raise fail(f"--lang {value!r}: expected en or id")
+    return "en" if value == "en" else "id"
+
+
+def _today(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"--today {value!r}: expected YYYY-MM-DD") from None
+
+
+def _open(path: str) -> AbstractContextManager[BinaryIO]:
+    if path == "-":
+        return nullcontext(sys.stdin.buffer)  # standard input is not closed
+    try:
+        return Path(path).open("rb")
+    except OSError as error:
+        raise fail(f"{path}: {error.strerror}") from None
+
+
+def _counted(lines: Iterable[bytes], bar: Progress) -> Iterator[bytes]:
+    for n, line in enumerate(lines, 1):
+        if n % 1000 == 0:
+            bar.update(n)
+        yield line
+
+
+def _emit(out: str, produce: Callable[[], Iterator[str]]) -> None:
+    if out == "-":
+        for line in produce():
+            sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+        return
+
+    def write(temporary: Path) -> None:
+        with temporary.open("w", encoding="utf-8") as handle:
+            for line in produce():
+                handle.write(line + "\n")
+
+    write_atomically(Path(out), write)
+
+
+def _batch(
+    kind: str,
+    source: Iterable[bytes],
+    out: str,
+    db: str | None,
+    run: Callable[[Iterable[bytes], Lookups, Tally], Iterator[str]],
+    today: dt.date,
+) -> None:
+    tally = Tally()
+    bar = Progress(kind)
+    try:
+        with unit_of_work(settings_for(db)) as session:
+            lookups = Lookups(session, today)
+            _emit(out, lambda: run(_counted(source, bar), lookups, tally))
+            audit.record(
+                session, Actor.cli(), Action.READ, "screenings", f"batch:{kind}",
+                fields=("recruiter_standing", "person_signals"),
+                purpose=f"{kind}: {tally.lines} lines",
+            )  # fmt: skip
+    finally:
+        bar.close()
+    typer.echo(f"{kind}: {tally.summary()}", err=True)
+    if tally.errors:
+        raise typer.Exit(1)
+
+
+@friendly_errors
+def screen_command(
+    input: Annotated[str, typer.Argument(help="JSON Lines of travellers ('-': stdin).")],
+    out: OutOption = "-",
+    lang: LangOption = "en",
+    rate: RateOption = None,
+    today: TodayOption = None,
+    db: DbOption = None,
+) -> None:
+    """Screen departures or passport applications (contract 2): one result per line, in
+    input order; a line that cannot be read gets {"line", "id", "error"} and exit status 1.
+    """
+    rates, language, day = _rates(rate), _lang(lang), _today(today)
+    with _open(input) as source:
+        _batch(
+            "screen", source, out, db,
+            lambda lines, lookups, tally: screen_lines(
+                lines, lookups, tally, lang=language, rates=rates
+            ),
+            day,
+        )  # fmt: skip
+
+
+@friendly_errors
+def check_offer_command(
+    input: Annotated[
+        str | None, typer.Argument(help="JSON Lines of {id, text, channel?} ('-': stdin).")
+    ] = None,
+    text: Annotated[str | None, typer.Option("--text", help="Check this one offer.")] = None,
+    out: OutOption = "-",
+    lang: LangOption = "en",
+    rate: RateOption = None,
+    db: DbOption = None,
+) -> None:
+    """Check job offers for trafficking indicators (contract 3)."""
+    if (input is None) == (text is None):
+        raise fail("give either INPUT (a JSON Lines file, or - for stdin) or --text")
+    rates, language = _rates(rate), _lang(lang)
+    with ExitStack() as stack:
+        source: Iterable[bytes] = (
+            [json.dumps({"id": "text", "text": text}).encode()]
+            if text is not None
+            else stack.enter_context(_open(input or "-"))
+        )
+        _batch(
+            "check-offer", source, out, db,
+            lambda lines, lookups, tally: check_offer_lines(
+                lines, lookups, tally, lang=language, rates=rates
+            ),
+            dt.date.today(),
+        )  # fmt: skip
+
+
+@screening_app.command("rulebook")
+@friendly_errors
+def rulebook_command(
+    out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
+    format: Annotated[str, typer.Option(help="md (the SOP document) or json.")] = "md",
+) -> None:
+    """Print the SOP rulebook: every indicator in both languages with its basis and weight."""
+    if format not in ("md", "json"):
+        raise fail(f"--format {format!r}: expected md or json")
+    book = default_rulebook()
+    text = rulebook_markdown(book) if format == "md" else rulebook_json(book)
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    write_atomically(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    typer.echo(f"{out}: rulebook {book.version}, {len(book.indicators)} indicators", err=True)
