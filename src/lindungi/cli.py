@@ -111,6 +111,7 @@ def demo(
         with transaction(session_factory(engine)) as session:
             report = demo_service.load(session, scenario)
             index = demo_service.load_identities(session, seed=seed, people=people)
+            screened = demo_service.load_screenings(session, scenario, min(people, 60))
             logins = demo_service.issue_logins(
                 session, scenario, dt.timedelta(days=settings.token_ttl_days)
             )
@@ -126,6 +127,11 @@ def demo(
     typer.echo(
         f"person index: {index.records_added} agency records added; {index.records} records "
         f"of {index.persons} people linked across imigrasi, kemnaker, bp2mi and kemlu"
+    )
+    bands = ", ".join(f"{screened.bands.get(b, 0)} {b}" for b in ("low", "medium", "high"))
+    typer.echo(
+        f"screening: {screened.added} departures screened at the imigrasi desk; "
+        f"{bands}; {screened.referrals} referred to BP2MI"
     )
     typer.echo(f"hub: {url}   API: {url}/api/v1   OpenAPI: {url}/openapi.json")
     typer.echo("demo logins (synthetic; for this demo only):")

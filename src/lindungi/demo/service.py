@@ -288,3 +288,50 @@ def load_identities(session: Session, *, seed: int, people: int) -> IndexReport:
         )  # fmt: skip
     records, persons = identity.index_size(session)
     return IndexReport(added, records, persons)
+
+
+@dataclass(frozen=True)
+class ScreeningReport:
+    """What screening the synthetic departures did."""
+
+    added: int
+    bands: dict[str, int]
+    referrals: int
+
+
+def load_screenings(session: Session, scenario: DemoScenario, count: int) -> ScreeningReport:
+    """Screen ``count`` synthetic departures at the demo's immigration desk and record the
+    officer's decisions (refer the high ones, interview the medium ones). Idempotent:
+    departures already screened are kept."""
+    from lindungi.auth.permissions import Principal
+    from lindungi.demo.screenings import demo_screenings
+    from lindungi.screening import service as screening
+    from lindungi.screening.models import Referral, Screening
+    from lindungi.screening.schemas import ScreeningIn
+
+    officer = session.scalar(select(User).where(User.username == "imigrasi.officer"))
+    if officer is None:
+        return ScreeningReport(0, {}, 0)
+    desk = Principal.of(officer.id, officer.username, officer.agency_code, ("officer",), None)
+    known = set(session.scalars(select(Screening.reference).where(Screening.agency == "imigrasi")))
+    added = 0
+    for item in demo_screenings(scenario, count):
+        if item.line["id"] in known:
+            continue
+        request = ScreeningIn.model_validate(item.line)
+        done = screening.screen_at_desk(session, request, desk, scenario.reference_date)
+        reason = {"high": "indikator tinggi: dirujuk ke BP2MI (demo sintetis)",
+                  "medium": "wawancara tambahan (demo sintetis)"}.get(done.band)  # fmt: skip
+        if reason is not None:
+            screening.decide(session, done.id, done.action, reason, desk)
+        added += 1
+    if added:
+        audit.record(
+            session, audit.SYSTEM, Action.CREATE, "screenings", f"demo:seed={scenario.seed}",
+            fields=["screening"], purpose="load the synthetic demonstration scenario",
+        )  # fmt: skip
+    bands: dict[str, int] = {}
+    for band in session.scalars(select(Screening.band)):
+        bands[band] = bands.get(band, 0) + 1
+    referrals = len(list(session.scalars(select(Referral.id))))
+    return ScreeningReport(added, bands, referrals)

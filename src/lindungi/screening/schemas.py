@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 VisaType = Literal[
     "tourist", "visit", "business", "work", "digital_work", "visa_on_arrival", "student", "none"
@@ -24,21 +24,18 @@ Band = Literal["low", "medium", "high"]
 Action = Literal["proceed", "interview", "refer"]
 
 
-def _text(value: object) -> object:
-    """Numbers where text is expected (ids, phones, licence numbers) are taken as text."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str):
-        return value.strip() or None
-    return value
-
-
-Text = Annotated[str | None, BeforeValidator(_text)]
-LongText = Annotated[str | None, BeforeValidator(_text), Field(max_length=20_000)]
+# Text fields are stripped, and numbers are taken as text (a phone or a licence number
+# written as a JSON number), by the model configuration: no Python call per field.
+Text = str | None
+LongText = Annotated[str | None, Field(max_length=20_000)]
+#: ISO 3166-1 alpha-2; an empty string means not given.
+Country = Annotated[str | None, Field(pattern=r"^([A-Za-z]{2})?$")]
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_max_length=500)
+    model_config = ConfigDict(
+        extra="ignore", str_max_length=500, str_strip_whitespace=True, coerce_numbers_to_str=True
+    )
 
 
 class PersonIn(_In):
@@ -59,9 +56,7 @@ class PersonIn(_In):
 class TripIn(_In):
     """The journey as declared and as documented."""
 
-    destination_country: Annotated[
-        str | None, BeforeValidator(_text), Field(pattern=r"^[A-Za-z]{2}$")
-    ] = None
+    destination_country: Country = None
     destination_city: Text = None
     visa_type: VisaType | None = None
     purpose: Purpose | None = None
@@ -80,7 +75,7 @@ class JobOfferIn(_In):
     salary_idr_month: int | None = Field(default=None, ge=0)
     position: Text = None
     employer_name: Text = None
-    country: Annotated[str | None, BeforeValidator(_text), Field(pattern=r"^[A-Za-z]{2}$")] = None
+    country: Country = None
 
 
 class RecruiterIn(_In):
@@ -102,7 +97,7 @@ class HistoryIn(_In):
 class ScreeningIn(_In):
     """One line of contract 2: a passport application or a departing traveller."""
 
-    id: Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=200)]
+    id: Annotated[str, Field(min_length=1, max_length=200)]
     person: PersonIn = Field(default_factory=PersonIn)
     trip: TripIn = Field(default_factory=TripIn)
     job_offer: JobOfferIn | None = None
@@ -113,7 +108,7 @@ class ScreeningIn(_In):
 class OfferIn(_In):
     """One line of contract 3: a job offer as the person received it."""
 
-    id: Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=200)]
+    id: Annotated[str, Field(min_length=1, max_length=200)]
     text: Annotated[str, Field(max_length=20_000)]
     channel: Channel | None = None
 
