@@ -40,6 +40,7 @@ import os
 import platform
 import random
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -51,7 +52,6 @@ from typing import Any
 
 import httpx2 as httpx
 from common import fresh_database_url
-from recruiters import phone_typed, prefill, typo, written_differently
 from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -72,20 +72,41 @@ from lindungi.screening.lookups import Lookups
 from lindungi.screening.offer_text import DEFAULT_RATES_IDR
 from lindungi.screening.schemas import ScreeningIn
 from lindungi.screening.service import evaluate
+from recruiters import phone_typed, prefill, typo, written_differently
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "screening" / "data"
 TODAY = dt.date(2026, 12, 1)
 NOW = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 CHUNK = 10_000
 LINDUNGI = Path(sys.executable).with_name("lindungi")
-AGENTS = ("Bang Roy", "Koh Andy", "Pak Dedi", "Mbak Yanti", "Ms. Grace", "Kak Joe", "HRD Jessy",
-          "Mr. Kevin", "Ibu Sari", "Mas Bayu", "Bang Ucok", "Pak Haji Ridwan", "Mr. Leo")  # fmt: skip
+AGENTS = (
+    "Bang Roy",
+    "Koh Andy",
+    "Pak Dedi",
+    "Mbak Yanti",
+    "Ms. Grace",
+    "Kak Joe",
+    "HRD Jessy",
+    "Mr. Kevin",
+    "Ibu Sari",
+    "Mas Bayu",
+    "Bang Ucok",
+    "Pak Haji Ridwan",
+    "Mr. Leo",
+)
 HANDLES = ("@loker_kamboja", "@hrd_jessy", "@cs_parttime_ph", "@kerja_luar_negeri", "@admin_bavet")
 FAMILIES = ("Siregar", "Nainggolan", "Wijaya", "Hidayat", "Saputra", "Lestari", "Pratama")
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def sync_sequences(engine: Engine, tables: tuple[str, ...]) -> None:
@@ -95,9 +116,11 @@ def sync_sequences(engine: Engine, tables: tuple[str, ...]) -> None:
     with engine.begin() as conn:
         for table in tables:
             conn.execute(
-                text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                     f"(SELECT COALESCE(MAX(id), 1) FROM {table}))")
-            )  # fmt: skip
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                )
+            )
 
 
 def fill_registry(
@@ -120,59 +143,90 @@ def fill_index(
     """Indexed records (and the flagged ones: borrowed NIKs, refusals), stored and linked."""
     rng = random.Random(seed + 7)  # noqa: S311 - synthetic test data, not secrets
     data = generate_agency_records(people, seed=seed)
-    records = [r for source, rows in data.records.items()
-               for r in read_rows(rows, source=source).records]  # fmt: skip
+    records = [
+        r for source, rows in data.records.items() for r in read_rows(rows, source=source).records
+    ]
     by_person: dict[str, list[SourceRecord]] = defaultdict(list)
     for r in records:
         by_person[data.truth[(r.source, r.record_id)]].append(r)
     flagged = max(5, people // 100)
     with_nik = [r for r in records if r.national_id and r.source != "imigrasi"]
     borrowed = [
-        dataclasses.replace(rng.choice(records), source="kemnaker", record_id=f"KMN-S{n:05d}",
-                            national_id=owner.national_id, passport_no=None)
+        dataclasses.replace(
+            rng.choice(records),
+            source="kemnaker",
+            record_id=f"KMN-S{n:05d}",
+            national_id=owner.national_id,
+            passport_no=None,
+        )
         for n, owner in enumerate(rng.sample(with_nik, flagged), 1)
-    ]  # fmt: skip
-    returning = [rs for rs in by_person.values()
-                 if any(r.source == "imigrasi" for r in rs) and len({r.source for r in rs}) > 1]
+    ]
+    returning = [
+        rs
+        for rs in by_person.values()
+        if any(r.source == "imigrasi" for r in rs) and len({r.source for r in rs}) > 1
+    ]
     refusals = [
-        dataclasses.replace(next(r for r in rs if r.source == "imigrasi"), record_id=f"IMI-R{n:05d}",
-                            seen_at=TODAY - dt.timedelta(days=rng.randint(60, 700)),
-                            outcome=rng.choice(("refused", "ditolak", "offloaded")))
+        dataclasses.replace(
+            next(r for r in rs if r.source == "imigrasi"),
+            record_id=f"IMI-R{n:05d}",
+            seen_at=TODAY - dt.timedelta(days=rng.randint(60, 700)),
+            outcome=rng.choice(("refused", "ditolak", "offloaded")),
+        )
         for n, rs in enumerate(rng.sample(returning, min(flagged, len(returning))), 1)
-    ]  # fmt: skip
+    ]
     stored = records + borrowed + refusals
     with engine.begin() as conn:
         for b in range(0, len(stored), CHUNK):
             rows, keys = [], []
             for rid, r in enumerate(stored[b : b + CHUNK], start=b + 1):
                 facts = dataclasses.asdict(identity.record_facts(r))
-                rows.append({"id": rid, "source": r.source, "source_record_id": r.record_id,
-                             "synthetic": True, "first_seen": NOW, "last_seen": NOW, **facts})  # fmt: skip
-                keys += [{"key": k, "record_id": rid}
-                         for k in sorted(match_keys(record_features(facts_of(r))))]  # fmt: skip
+                rows.append(
+                    {
+                        "id": rid,
+                        "source": r.source,
+                        "source_record_id": r.record_id,
+                        "synthetic": True,
+                        "first_seen": NOW,
+                        "last_seen": NOW,
+                        **facts,
+                    }
+                )
+                keys += [
+                    {"key": k, "record_id": rid}
+                    for k in sorted(match_keys(record_features(facts_of(r))))
+                ]
             conn.execute(insert(PersonRecord), rows)
             conn.execute(insert(MatchKey), keys)
     sync_sequences(engine, ("person_records",))
     with sessions() as session:
         linked = identity.relink(session)
         session.commit()
-    counts = {"people": people, "records": linked.records, "persons": linked.persons,
-              "borrowed_niks": len(borrowed), "refusals": len(refusals)}  # fmt: skip
+    counts = {
+        "people": people,
+        "records": linked.records,
+        "persons": linked.persons,
+        "borrowed_niks": len(borrowed),
+        "refusals": len(refusals),
+    }
     return records, borrowed + refusals, counts
 
 
 def vary(offer: dict[str, Any], rng: random.Random, phones: list[str]) -> dict[str, Any]:
     """An offer with its amounts changed a little and sometimes a contact added."""
-    words = re.sub(r"\d+(?=\s?(jt|juta)\b)", lambda m: str(int(m[0]) + rng.randint(-3, 3)),
-                   offer["text"])  # fmt: skip
+    words = re.sub(
+        r"\d+(?=\s?(jt|juta)\b)", lambda m: str(int(m[0]) + rng.randint(-3, 3)), offer["text"]
+    )
     roll = rng.random()
     if roll < 0.25:
         words += f" WA {phone_typed(rng.choice(phones), rng.randrange(2))}"
     elif roll < 0.30:
         words += f" Info: t.me/{rng.choice(HANDLES).lstrip('@')}"
     salary = offer.get("salary_idr_month")
-    return offer | {"text": words, "salary_idr_month":
-                    round(salary * rng.uniform(0.85, 1.15), -5) if salary else None}  # fmt: skip
+    return offer | {
+        "text": words,
+        "salary_idr_month": int(round(salary * rng.uniform(0.85, 1.15), -5)) if salary else None,
+    }
 
 
 def recruiter(
@@ -183,27 +237,39 @@ def recruiter(
     if roll < 0.10:  # the labelled file: revoked, suspended, front companies
         row = rng.choice(file_rows)
         return {"name": row.name, "licence_no": row.licence_no} | (
-            {"phone": row.phone} if row.phone and rng.random() < 0.5 else {})
+            {"phone": row.phone} if row.phone and rng.random() < 0.5 else {}
+        )
     if roll < 0.55:  # the bulk registry, a few companies far more often than the rest
         rid = min(len(registry.names), int(len(registry.names) ** rng.random()))
         name, kind = registry.names[rid - 1], rng.random()
-        out = {"name": typo(name, rng) if kind < 0.15 else
-               written_differently(name, rng.randrange(3)) if kind < 0.4 else name}
+        out = {
+            "name": typo(name, rng)
+            if kind < 0.15
+            else written_differently(name, rng.randrange(3))
+            if kind < 0.4
+            else name
+        }
         if kind > 0.8:
             out["licence_no"] = registry.licences[rid - 1]
         if rng.random() < 0.4:
             out["phone"] = phone_typed(rng.choice(registry.phones)[1], rng.randrange(2))
         return out
     if roll < 0.70:  # not in the registry
-        return {"name": f"PT {rng.choice(('Global Karir Asia', 'Sukses Abadi Jaya Manpower'))}"
-                        f"{'' if rng.random() < 0.5 else ' ' + str(rng.randint(1, 300))}"}  # fmt: skip
+        return {
+            "name": f"PT {rng.choice(('Global Karir Asia', 'Sukses Abadi Jaya Manpower'))}"
+            f"{'' if rng.random() < 0.5 else ' ' + str(rng.randint(1, 300))}"
+        }
     return {"name": rng.choice(AGENTS), "phone": rng.choice(agent_phones)}
 
 
 def generate(
-    count: int, seed: int, registry: Any, file_rows: list[RegistryRow],
-    indexed: list[SourceRecord], flagged: list[SourceRecord],
-) -> list[bytes]:  # fmt: skip
+    count: int,
+    seed: int,
+    registry: Any,
+    file_rows: list[RegistryRow],
+    indexed: list[SourceRecord],
+    flagged: list[SourceRecord],
+) -> list[bytes]:
     """``count`` contract-2 lines from the vignettes, seeded."""
     rng = random.Random(seed + 3)  # noqa: S311 - synthetic test data, not secrets
     ordinary: list[dict[str, Any]] = []
@@ -226,8 +292,13 @@ def generate(
         roll = rng.random()
         if roll < 0.20:  # in the index; one in ten of those flagged
             r = rng.choice(flagged if roll < 0.02 else known)
-            person |= {"full_name": (r.full_name or "").title() or None, "nik": r.national_id,
-                       "passport_no": r.passport_no, "birth_date": r.birth_date, "sex": r.sex}  # fmt: skip
+            person |= {
+                "full_name": (r.full_name or "").title() or None,
+                "nik": r.national_id,
+                "passport_no": r.passport_no,
+                "birth_date": r.birth_date,
+                "sex": r.sex,
+            }
         else:
             birth = dt.date(rng.randint(1970, 2007), rng.randint(1, 12), rng.randint(1, 28))
             sex = rng.choice("MF")
@@ -236,8 +307,13 @@ def generate(
                 nik = build_nik(rng.choice(districts), birth, sex, rng.randint(1, 9999))
             while not passport or passport in taken:
                 passport = f"{rng.choice('ABCEX')}{rng.randrange(10**7):07d}"
-            person |= {"nik": nik, "passport_no": passport, "birth_date": birth, "sex": sex,
-                       "full_name": f"{rng.choice(names).split()[0]} {rng.choice(FAMILIES)}"}  # fmt: skip
+            person |= {
+                "nik": nik,
+                "passport_no": passport,
+                "birth_date": birth,
+                "sex": sex,
+                "full_name": f"{rng.choice(names).split()[0]} {rng.choice(FAMILIES)}",
+            }
         person["phone"] = f"+628{rng.choice('1259')}{rng.randrange(10**9):09d}"
         trip["departure_date"] = TODAY + dt.timedelta(days=rng.randint(0, 45))
         if item.get("job_offer"):
@@ -259,22 +335,40 @@ def time_batch(sessions: sessionmaker[Session], lines: list[bytes]) -> dict[str,
         for out in screen_lines(lines, lookups, tally, rates=DEFAULT_RATES_IDR):
             digest.update(out.encode() + b"\n")
         seconds = time.perf_counter() - start
-    return {"seconds": round(seconds, 2), "records_per_s": round(len(lines) / seconds, 1),
-            "bands": dict(tally.bands), "errors": tally.errors, "sha256": digest.hexdigest()}  # fmt: skip
+    return {
+        "seconds": round(seconds, 2),
+        "records_per_s": round(len(lines) / seconds, 1),
+        "bands": dict(tally.bands),
+        "errors": tally.errors,
+        "sha256": digest.hexdigest(),
+    }
 
 
 def run_cli(url: str, lines: list[bytes], folder: Path, env: dict[str, str]) -> dict[str, Any]:
     """The real ``lindungi screen`` on the same records, as a subprocess."""
     source, out = folder / "departures.jsonl", folder / "screened.jsonl"
     source.write_bytes(b"\n".join(lines) + b"\n")
-    command = [str(LINDUNGI), "screen", str(source), "--out", str(out), "--db", url,
-               "--today", TODAY.isoformat()]  # fmt: skip
+    command = [
+        str(LINDUNGI),
+        "screen",
+        str(source),
+        "--out",
+        str(out),
+        "--db",
+        url,
+        "--today",
+        TODAY.isoformat(),
+    ]
     start = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     seconds = time.perf_counter() - start
-    return {"seconds": round(seconds, 2), "records_per_s": round(len(lines) / seconds, 1),
-            "exit": done.returncode, "summary": done.stderr.strip().splitlines()[-1:],
-            "sha256": hashlib.sha256(out.read_bytes()).hexdigest() if out.exists() else ""}  # fmt: skip
+    return {
+        "seconds": round(seconds, 2),
+        "records_per_s": round(len(lines) / seconds, 1),
+        "exit": done.returncode,
+        "summary": done.stderr.strip().splitlines()[-1:],
+        "sha256": hashlib.sha256(out.read_bytes()).hexdigest() if out.exists() else "",
+    }
 
 
 def time_baseline(sessions: sessionmaker[Session], lines: list[bytes]) -> dict[str, Any]:
@@ -284,24 +378,33 @@ def time_baseline(sessions: sessionmaker[Session], lines: list[bytes]) -> dict[s
         with sessions() as session:
             evaluate(ScreeningIn.model_validate_json(line), Lookups(session, TODAY))
     seconds = time.perf_counter() - start
-    return {"records": len(lines), "seconds": round(seconds, 2),
-            "records_per_s": round(len(lines) / seconds, 1)}  # fmt: skip
+    return {
+        "records": len(lines),
+        "seconds": round(seconds, 2),
+        "records_per_s": round(len(lines) / seconds, 1),
+    }
 
 
 def desk(
-    url: str, sessions: sessionmaker[Session], lines: list[bytes], folder: Path,
+    url: str,
+    sessions: sessionmaker[Session],
+    lines: list[bytes],
+    folder: Path,
     env: dict[str, str],
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Sequential POSTs to a real ``lindungi serve`` on loopback, with an officer's token."""
     with sessions() as session:
         user = auth.add_user(session, "bench.officer", agency="imigrasi", roles=["officer"])
         secret = auth.issue_token(session, user, ttl=dt.timedelta(days=1)).secret
         session.commit()
-    with socket_port() as port, (folder / "serve.log").open("w") as logfile:
+    port = free_port()
+    with (folder / "serve.log").open("w") as logfile:
         server = subprocess.Popen(  # noqa: S603
             [str(LINDUNGI), "serve", "--db", url, "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=logfile, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            env=env,
+            stdout=logfile,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
     latencies: list[float] = []
@@ -328,23 +431,15 @@ def desk(
         server.terminate()
         server.wait(timeout=30)
     ms = sorted(x * 1000 for x in latencies)
-    cuts = statistics.quantiles(ms, n=100)
-    return {"requests": len(ms), "statuses": dict(statuses), "p50_ms": round(cuts[49], 2),
-            "p95_ms": round(cuts[94], 2), "p99_ms": round(cuts[98], 2), "max_ms": round(ms[-1], 2)}  # fmt: skip
-
-
-class socket_port:  # noqa: N801 - used like a function
-    """A free TCP port on 127.0.0.1 (released before the server binds it)."""
-
-    def __enter__(self) -> int:
-        import socket
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            return int(s.getsockname()[1])
-
-    def __exit__(self, *_: object) -> None:
-        return None
+    cuts = statistics.quantiles(ms, n=100, method="inclusive")
+    return {
+        "requests": len(ms),
+        "statuses": dict(statuses),
+        "p50_ms": round(cuts[49], 2),
+        "p95_ms": round(cuts[94], 2),
+        "p99_ms": round(cuts[98], 2),
+        "max_ms": round(ms[-1], 2),
+    }
 
 
 def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
@@ -354,8 +449,9 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     sessions = session_factory(engine)
     env = {k: v for k, v in os.environ.items() if not k.startswith("LINDUNGI_")} | {
         "LINDUNGI_AUDIT_KEY_FILE": str(folder / "audit-ed25519.pem"),
-        "XDG_DATA_HOME": str(folder / "data"), "LINDUNGI_ENVIRONMENT": "development",
-    }  # fmt: skip
+        "XDG_DATA_HOME": str(folder / "data"),
+        "LINDUNGI_ENVIRONMENT": "development",
+    }
     start = time.perf_counter()
     log(f"setup: registry of {args.recruiters:,} recruiters and the labelled file ...")
     registry, file_rows = fill_registry(engine, sessions, args.recruiters, args.seed)
@@ -375,17 +471,26 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     latency = desk(url, sessions, lines[: args.desk_requests], folder, env)
     engine.dispose()
     return {
-        "backend": engine.dialect.name, "records": len(lines),
+        "backend": engine.dialect.name,
+        "records": len(lines),
         "mean_line_bytes": round(sum(map(len, lines)) / len(lines)),
-        "registry": {"recruiters": args.recruiters + len(file_rows),
-                     "identifiers": registry.identifiers + len(file_rows)},
-        "index": index, "setup_seconds": round(setup, 1), "batch": batch, "cli": cli,
+        "registry": {
+            "recruiters": args.recruiters + len(file_rows),
+            "identifiers": registry.identifiers + len(file_rows),
+        },
+        "index": index,
+        "setup_seconds": round(setup, 1),
+        "batch": batch,
+        "cli": cli,
         "baseline": baseline,
         "batch_over_baseline": round(batch["records_per_s"] / baseline["records_per_s"], 1),
         "desk": latency,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
-    }  # fmt: skip
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+    }
 
 
 def report(r: dict[str, Any]) -> None:
@@ -393,27 +498,51 @@ def report(r: dict[str, Any]) -> None:
     rows = [
         ("backend", r["backend"]),
         ("records", f"{r['records']:,} (mean {r['mean_line_bytes']} bytes a line)"),
-        ("registry", f"{r['registry']['recruiters']:,} recruiters, "
-                     f"{r['registry']['identifiers']:,} identifiers"),
-        ("person index", f"{r['index']['records']:,} records of {r['index']['people']:,} people "
-                         f"-> {r['index']['persons']:,} persons ({r['index']['borrowed_niks']} "
-                         f"borrowed NIKs, {r['index']['refusals']} refusals)"),
-        ("bands", ", ".join(f"{batch['bands'].get(b, 0):,} {b}" for b in ("low", "medium", "high"))
-                  + f"; {batch['errors']} errors"),
+        (
+            "registry",
+            f"{r['registry']['recruiters']:,} recruiters, "
+            f"{r['registry']['identifiers']:,} identifiers",
+        ),
+        (
+            "person index",
+            f"{r['index']['records']:,} records of {r['index']['people']:,} people "
+            f"-> {r['index']['persons']:,} persons ({r['index']['borrowed_niks']} "
+            f"borrowed NIKs, {r['index']['refusals']} refusals)",
+        ),
+        (
+            "bands",
+            ", ".join(f"{batch['bands'].get(b, 0):,} {b}" for b in ("low", "medium", "high"))
+            + f"; {batch['errors']} errors",
+        ),
         ("batch screen_lines", f"{batch['records_per_s']:,.0f} records/s ({batch['seconds']} s)"),
-        ("CLI lindungi screen", f"{cli['records_per_s']:,.0f} records/s, wall {cli['seconds']} s, "
-                                f"exit {cli['exit']}, same output: {cli['same_output']}"),
-        ("baseline per record", f"{base['records_per_s']:,.0f} records/s "
-                                f"({base['records']:,} records, {base['seconds']} s)"),
+        (
+            "CLI lindungi screen",
+            f"{cli['records_per_s']:,.0f} records/s, wall {cli['seconds']} s, "
+            f"exit {cli['exit']}, same output: {cli['same_output']}",
+        ),
+        (
+            "baseline per record",
+            f"{base['records_per_s']:,.0f} records/s "
+            f"({base['records']:,} records, {base['seconds']} s)",
+        ),
         ("batch / baseline", f"x{r['batch_over_baseline']}"),
-        ("desk POST", f"p50 {desk_['p50_ms']} ms, p95 {desk_['p95_ms']} ms, p99 "
-                      f"{desk_['p99_ms']} ms, max {desk_['max_ms']} ms, statuses "
-                      f"{desk_['statuses']} over {desk_['requests']:,}"),
-        ("machine", f"{r['machine']['cpus']} CPUs, Python {r['machine']['python']}, "
-                    f"{r['machine']['platform']}"),
-        ("target met", f"batch >= 5,000 records/s: {batch['records_per_s'] >= 5000}; "
-                       f"desk p99 < 50 ms: {desk_['p99_ms'] < 50}"),
-    ]  # fmt: skip
+        (
+            "desk POST",
+            f"p50 {desk_['p50_ms']} ms, p95 {desk_['p95_ms']} ms, p99 "
+            f"{desk_['p99_ms']} ms, max {desk_['max_ms']} ms, statuses "
+            f"{desk_['statuses']} over {desk_['requests']:,}",
+        ),
+        (
+            "machine",
+            f"{r['machine']['cpus']} CPUs, Python {r['machine']['python']}, "
+            f"{r['machine']['platform']}",
+        ),
+        (
+            "target met",
+            f"batch >= 5,000 records/s: {batch['records_per_s'] >= 5000}; "
+            f"desk p99 < 50 ms: {desk_['p99_ms'] < 50}",
+        ),
+    ]
     for label, value in rows:
         log(f"{label:<21} {value}")
     if set(desk_["statuses"]) != {201}:

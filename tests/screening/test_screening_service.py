@@ -129,3 +129,24 @@ def test_decide_refer_creates_a_referral_with_the_evidence(
     with pytest.raises(PermissionDeniedError):
         service.get_screening(session, screening.id, other)
     assert decided.decided_by == "petugas1"
+
+
+def test_a_long_run_keeps_its_caches_bounded_and_its_answers_right(
+    session: Session, registry: dict[str, Recruiter]
+) -> None:
+    lookups = Lookups(session, TODAY, cache_limit=3)
+    names = ["PT Cahaya Timur", "PT Maju Jaya Abadi", "CV Lama Sekali", "PT Entah Apa"] * 3
+    verdicts = []
+    for i, name in enumerate(names):
+        request = ScreeningIn.model_validate(
+            {"id": str(i), "recruiter": {"name": name},
+             "person": {"nik": f"327301010190{i + 1:04d}", "passport_no": f"C00000{i:02d}"}}
+        )  # fmt: skip
+        lookups.prefetch([request])
+        result = service.evaluate(request, lookups)
+        verdicts.append(sorted(h.indicator.code for h in result.hits))
+        assert len(lookups._standings) <= 3
+        assert len(lookups._documents) <= 3
+    assert verdicts[:4] == verdicts[4:8] == verdicts[8:]
+    assert "recruiter_revoked" in verdicts[0]
+    assert verdicts[1] == []

@@ -20,6 +20,8 @@ from lindungi.screening.schemas import ScreeningIn
 #: Signals from the person index that screening weighs (sex is never compared: a NIK's
 #: encoded sex disagreeing with a record is left to the identity pages, not the score).
 IDENTITY_SIGNALS = ("nik_shared", "passports", "refused_elsewhere")
+#: Answers kept per run before the cache starts again (memory stays flat over millions).
+CACHE_LIMIT = 100_000
 
 
 def _check(standing: Standing, asked: str, *, named: bool, public: bool) -> RegistryCheck:
@@ -46,6 +48,7 @@ class Lookups:
     session: Session
     today: dt.date
     public: bool = False  # answers for the public never name an individual agent
+    cache_limit: int = CACHE_LIMIT
     _standings: dict[tuple[str, str, str], Standing] = field(default_factory=dict)
     _socials: dict[str, Standing | None] = field(default_factory=dict)
     _documents: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)
@@ -53,6 +56,8 @@ class Lookups:
     def _standing(self, name: str | None, licence_no: str | None, phone: str | None) -> Standing:
         key = (name or "", licence_no or "", phone or "")
         if key not in self._standings:
+            if len(self._standings) >= self.cache_limit:  # a run of millions stays bounded
+                self._standings.clear()
             self._standings[key] = recruiter_standing(
                 self.session, name=name, licence_no=licence_no, phone=phone, today=self.today
             )
@@ -137,6 +142,8 @@ class Lookups:
                     wanted.append(key)
         if not wanted:
             return
+        if len(self._documents) + len(wanted) > self.cache_limit:
+            self._documents.clear()  # documents seldom repeat; keep only the current chunk
         found = identity_signals.signals_by_document(self.session, wanted)
         for key in wanted:
             self._documents[key] = tuple(
