@@ -102,6 +102,7 @@ def test_who_may_screen_and_read(client: TestClient, headers_for: MakeToken) -> 
         ({"person": {"birth_date": "31-12-2000"}}, "birth_date"),
         ({"history": {"deportations": -1}}, "deportations"),
         ({"id": ""}, "id"),
+        ({"id": "A\u0000B"}, "id"),
     ],
 )
 def test_bad_desk_input_is_a_422_naming_the_field(
@@ -138,5 +139,7 @@ def test_the_public_offer_check_needs_no_login_and_stores_only_with_consent(
                         json={"text": "Dicari admin toko di Surabaya, gaji 4,5 juta, WA ya"})  # fmt: skip
     assert plain.json()["band"] == "low"
     assert client.post("/api/v1/public/check-offer", json={"text": ""}).status_code == 422
+    nul = client.post("/api/v1/public/check-offer", json={"text": "a\u0000b", "share": True})
+    assert nul.status_code == 422
     assert client.post("/api/v1/public/check-offer",
                        json={"text": "x", "channel": "pigeon"}).status_code == 422  # fmt: skip

@@ -28,6 +28,8 @@ Action = Literal["proceed", "interview", "refer"]
 # written as a JSON number), by the model configuration: no Python call per field.
 Text = str | None
 LongText = Annotated[str | None, Field(max_length=20_000)]
+#: Text a database can store (PostgreSQL refuses NUL characters in text).
+NO_NUL = r"^[^\x00]*$"
 #: ISO 3166-1 alpha-2; an empty string means not given.
 Country = Annotated[str | None, Field(pattern=r"^([A-Za-z]{2})?$")]
 
@@ -97,7 +99,7 @@ class HistoryIn(_In):
 class ScreeningIn(_In):
     """One line of contract 2: a passport application or a departing traveller."""
 
-    id: Annotated[str, Field(min_length=1, max_length=200)]
+    id: Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
     person: PersonIn = Field(default_factory=PersonIn)
     trip: TripIn = Field(default_factory=TripIn)
     job_offer: JobOfferIn | None = None
@@ -108,7 +110,7 @@ class ScreeningIn(_In):
 class OfferIn(_In):
     """One line of contract 3: a job offer as the person received it."""
 
-    id: Annotated[str, Field(min_length=1, max_length=200)]
+    id: Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
     text: Annotated[str, Field(max_length=20_000)]
     channel: Channel | None = None
 
@@ -232,7 +234,7 @@ class PublicOfferIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=5000)
+    text: str = Field(min_length=1, max_length=5000, pattern=NO_NUL)
     channel: Channel | None = None
     share: bool = Field(
         default=False,
