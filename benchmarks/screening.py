@@ -289,7 +289,7 @@ def time_batch(sessions: sessionmaker[Session], lines: list[bytes]) -> dict[str,
     tally, digest = Tally(), hashlib.sha256()
     with sessions() as session:
         start = time.perf_counter()
-        lookups = Lookups(session, TODAY)
+        lookups = Lookups(session, TODAY, batch=True)
         for out in screen_lines(lines, lookups, tally, rates=DEFAULT_RATES_IDR):
             digest.update(out.encode() + b"\n")
         seconds = time.perf_counter() - start
@@ -394,8 +394,17 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     gc.collect()
     gc.freeze()  # the benchmark's own data stays out of the collector's full passes
     log(f"setup took {setup:.0f} s; timing screen_lines ...")
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(time_batch, sessions, lines)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumtime").print_stats(35)
     batch = time_batch(sessions, lines)
     log(f"batch: {batch['records_per_s']:,.0f} records/s; the CLI ...")
+    if args.stop_after_batch:
+        return {"records": len(lines), "batch": batch}
     cli = run_cli(url, lines, folder, env)
     cli["same_output"] = cli.pop("sha256") == batch.pop("sha256")
     log(f"the CLI: {cli['records_per_s']:,.0f} records/s; the baseline ...")
@@ -457,6 +466,12 @@ def main() -> int:
     parser.add_argument("--desk-requests", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--db", default=None, help="a PostgreSQL URL (emptied!) instead of SQLite")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile one batch run first (to stderr)"
+    )
+    parser.add_argument(
+        "--stop-after-batch", action="store_true", help="skip the CLI, baseline and desk"
+    )
     args = parser.parse_args()
     if min(args.records, args.recruiters, args.index_people, args.baseline_sample) < 1:
         parser.error("--records, --recruiters, --index-people, --baseline-sample must be >= 1")

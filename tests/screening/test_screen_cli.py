@@ -138,3 +138,30 @@ def test_the_sop_document_is_generated_from_the_rulebook() -> None:
         "`lindungi screening rulebook --out docs/sop-indicators.md`"
     )
     assert "## `secrecy` — Disuruh merahasiakan tujuan kerja / Told to hide" in run.stdout
+
+
+def test_a_large_input_screened_by_worker_processes_matches_one_process(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    vignettes = (DATA / "departures.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = []
+    for i in range(4600):  # more than the chunks read before workers start
+        item = json.loads(vignettes[i % len(vignettes)])
+        item["id"] = f"W-{i}"
+        lines.append(json.dumps(item) if i % 997 else "{broken")
+    source = tmp_path / "many.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}.jsonl"
+        run = CliRunner().invoke(
+            app, ["screen", str(source), "--out", str(out), "--workers", workers,
+                  "--today", "2026-12-01", "--db", db],
+        )  # fmt: skip
+        assert run.exit_code == 1  # the broken lines
+        assert "4,595 screened" in run.output
+        assert "5 lines with errors" in run.output
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    got = [json.loads(line) for line in outs[1].decode().splitlines()]
+    assert [g.get("id", g.get("line")) for g in got[:3]] == [1, "W-1", "W-2"]
+    assert len(got) == 4600

@@ -150,3 +150,19 @@ def test_a_long_run_keeps_its_caches_bounded_and_its_answers_right(
     assert verdicts[:4] == verdicts[4:8] == verdicts[8:]
     assert "recruiter_revoked" in verdicts[0]
     assert verdicts[1] == []
+
+
+def test_a_batch_reading_the_registry_once_answers_as_the_desk_does(
+    session: Session, registry: dict[str, Recruiter]
+) -> None:
+    asked = [
+        {"name": "PT Cahaya Timur"}, {"name": "PT Cahaya Timor"}, {"name": "Pak Budi"},
+        {"licence_no": "kep 101/pptkln/2020"}, {"phone": "0813 2222 3333"},
+        {"name": "PT Maju Jaya Abadi", "phone": "0813-2222-3333"}, {"name": "CV Lama Sekali"},
+        {"name": "Nama Yang Tidak Ada"}, {"name": "PT Cahaya Timur Baru", "licence_no": "X"},
+    ]  # fmt: skip
+    desk = Lookups(session, TODAY)
+    batch = Lookups(session, TODAY, batch=True)
+    for recruiter in asked:
+        request = ScreeningIn.model_validate({"id": "R", "recruiter": recruiter})
+        assert batch.registry(request, None) == desk.registry(request, None), recruiter

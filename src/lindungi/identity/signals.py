@@ -7,8 +7,9 @@ says in both languages what it means.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from rapidfuzz.distance import JaroWinkler
 from sqlalchemy import select
@@ -51,14 +52,12 @@ def _name(record: PersonRecord) -> str:
     return normalize_name(record.full_name).sorted_key if record.full_name else ""
 
 
-def _nik_shared(session: Session, records: list[PersonRecord]) -> list[Signal]:
+def _nik_shared(
+    records: list[PersonRecord], holders_of: dict[str, list[PersonRecord]]
+) -> list[Signal]:
     found = []
     for nik in sorted({r.nik for r in records if r.nik}):
-        holders = list(
-            session.scalars(
-                select(PersonRecord).where(PersonRecord.nik == nik).order_by(PersonRecord.id)
-            )
-        )
+        holders = holders_of.get(nik, [])
         names = {_name(r) for r in holders if r.full_name}
         dates = {r.birth_date for r in holders if r.birth_date}
         distinct_names = [
@@ -150,14 +149,53 @@ def _refused_elsewhere(records: list[PersonRecord]) -> list[Signal]:
 
 def document_signals(session: Session, person_id: int) -> list[Signal]:
     """Every document-fraud signal about one person in the index."""
-    ids = select(Membership.record_id).where(Membership.person_id == person_id)
-    records = list(session.scalars(select(PersonRecord).where(PersonRecord.id.in_(ids))))
-    return [
-        *_nik_shared(session, records),
-        *_nik_mismatch(records),
-        *_passports(records),
-        *_refused_elsewhere(records),
-    ]
+    return signals_of_persons(session, [person_id]).get(person_id, [])
+
+
+ALL_CODES: tuple[Code, ...] = ("nik_shared", "nik_mismatch", "passports", "refused_elsewhere")
+#: Ids per IN list: well under SQLite's limit on bound parameters.
+_IN_CHUNK = 5000
+
+
+def _chunked(values: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start : start + _IN_CHUNK]
+
+
+def signals_of_persons(
+    session: Session, person_ids: Iterable[int], codes: Iterable[Code] = ALL_CODES
+) -> dict[int, list[Signal]]:
+    """The signals of ``codes`` about many persons, in two queries per 5,000 persons (their
+    records, then every record sharing one of their NIKs) rather than per person."""
+    wanted = set(codes)
+    ids = sorted(set(person_ids))
+    records: dict[int, list[PersonRecord]] = {pid: [] for pid in ids}
+    for part in _chunked(ids):
+        for person_id, record in session.execute(
+            select(Membership.person_id, PersonRecord)
+            .join(PersonRecord, PersonRecord.id == Membership.record_id)
+            .where(Membership.person_id.in_(part))
+            .order_by(PersonRecord.id)
+        ):
+            records[person_id].append(record)
+    holders: dict[str, list[PersonRecord]] = {}
+    if "nik_shared" in wanted:
+        niks = sorted({r.nik for rs in records.values() for r in rs if r.nik})
+        for part in _chunked(niks):
+            for record in session.scalars(
+                select(PersonRecord).where(PersonRecord.nik.in_(part)).order_by(PersonRecord.id)
+            ):
+                holders.setdefault(record.nik or "", []).append(record)
+    answer = {}
+    for person_id, mine in records.items():
+        found = [
+            *(_nik_shared(mine, holders) if "nik_shared" in wanted else []),
+            *(_nik_mismatch(mine) if "nik_mismatch" in wanted else []),
+            *(_passports(mine) if "passports" in wanted else []),
+            *(_refused_elsewhere(mine) if "refused_elsewhere" in wanted else []),
+        ]
+        answer[person_id] = found
+    return answer
 
 
 @dataclass(frozen=True)
@@ -182,41 +220,38 @@ def _document_forms(value: str, kind: str) -> set[str]:
 
 
 def signals_by_document(
-    session: Session, documents: list[tuple[str, str]]
+    session: Session,
+    documents: list[tuple[str, str]],
+    codes: Iterable[Code] = ALL_CODES,
 ) -> dict[tuple[str, str], list[Signal]]:
     """Signals about whoever holds each document, read-only, for many at once.
 
     ``documents`` are ``("nik" | "passport", number)`` pairs; the answer maps each pair
     that the index knows to the signals of the persons holding it (deduplicated). This is
-    the batch screening path: it stores nothing and runs one query per batch.
+    the batch screening path: it stores nothing and reads a whole batch in a few queries.
     """
     forms: dict[str, dict[str, tuple[str, str]]] = {"nik": {}, "passport": {}}
     for kind, number in documents:
         for form in _document_forms(number, kind):
             forms[kind][form] = (kind, number)
-    if not forms["nik"] and not forms["passport"]:
-        return {}
-    rows = session.execute(
-        select(PersonRecord.nik, PersonRecord.passport_no, Membership.person_id)
-        .join(Membership, Membership.record_id == PersonRecord.id)
-        .where(
-            PersonRecord.nik.in_(list(forms["nik"]))
-            | PersonRecord.passport_no.in_(list(forms["passport"]))
-        )
-    ).all()
     persons: dict[tuple[str, str], set[int]] = {}
-    for nik, passport, person_id in rows:
-        for key in (forms["nik"].get(nik or ""), forms["passport"].get(passport or "")):
-            if key is not None:
-                persons.setdefault(key, set()).add(person_id)
-    cache: dict[int, list[Signal]] = {}
+    for kind, column in (("nik", PersonRecord.nik), ("passport", PersonRecord.passport_no)):
+        for part in _chunked(sorted(forms[kind])):
+            rows = session.execute(
+                select(column, Membership.person_id)
+                .join(Membership, Membership.record_id == PersonRecord.id)
+                .where(column.in_(part))
+            )
+            for value, person_id in rows:
+                key = forms[kind].get(value or "")
+                if key is not None:
+                    persons.setdefault(key, set()).add(person_id)
+    about = signals_of_persons(session, {p for ids in persons.values() for p in ids}, codes)
     answer: dict[tuple[str, str], list[Signal]] = {}
     for key, ids in persons.items():
         found: dict[tuple[str, str], Signal] = {}
         for person_id in sorted(ids):
-            if person_id not in cache:
-                cache[person_id] = document_signals(session, person_id)
-            for signal in cache[person_id]:
+            for signal in about.get(person_id, []):
                 found.setdefault((signal.code, signal.message_en), signal)
         answer[key] = list(found.values())
     return answer

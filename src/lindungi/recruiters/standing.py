@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from lindungi.recruiters.models import Licence, LicenceEvent, Recruiter, RecruiterIdentifier
 from lindungi.recruiters.normalize import licence_key, name_key, phone_key
@@ -83,20 +84,71 @@ def _match(recruiter: Recruiter, by: str, today: dt.date, score: float = 100.0) 
     )
 
 
-def _by_name(session: Session, name: str, today: dt.date) -> tuple[list[Match], list[Match]]:
+@dataclass
+class StandingMemo:
+    """The registry read once for a run over a registry that does not change meanwhile (a
+    batch screening in one transaction): every recruiter with its licences, the keys that
+    find them, and each recruiter's fronts as they are first asked for."""
+
+    name_keys: dict[int, str] | None = None
+    fronts: dict[int, list[Finding]] = field(default_factory=dict)
+    recruiters: dict[int, Recruiter] = field(default_factory=dict)
+    by_name: dict[str, list[int]] = field(default_factory=dict)
+    by_licence: dict[str, int] = field(default_factory=dict)
+    by_phone: dict[str, list[int]] = field(default_factory=dict)
+    loaded: bool = False
+
+    def load(self, session: Session) -> StandingMemo:
+        """Read the registry (once)."""
+        if self.loaded:
+            return self
+        for recruiter in _with_licences(session, select(Recruiter).order_by(Recruiter.id)):
+            self.recruiters[recruiter.id] = recruiter
+            self.by_name.setdefault(recruiter.name_key, []).append(recruiter.id)
+            for licence in recruiter.licences:
+                self.by_licence[licence.number_key] = recruiter.id
+        phones = select(RecruiterIdentifier.value, RecruiterIdentifier.recruiter_id).where(
+            RecruiterIdentifier.kind == "phone"
+        )
+        for value, rid in session.execute(phones.order_by(RecruiterIdentifier.id)):
+            self.by_phone.setdefault(value, []).append(rid)
+        self.name_keys = {rid: r.name_key for rid, r in self.recruiters.items()}
+        self.loaded = True
+        return self
+
+
+def _with_licences(session: Session, query: Any) -> list[Recruiter]:
+    return list(session.scalars(query.options(selectinload(Recruiter.licences))))
+
+
+def _by_name(
+    session: Session, name: str, today: dt.date, memo: StandingMemo | None = None
+) -> tuple[list[Match], list[Match]]:
     key = name_key(name)
-    exact = list(session.scalars(select(Recruiter).where(Recruiter.name_key == key)))
+    if memo is not None and memo.loaded:
+        exact = [memo.recruiters[rid] for rid in memo.by_name.get(key, [])]
+    else:
+        exact = _with_licences(session, select(Recruiter).where(Recruiter.name_key == key))
     if exact:
         return [_match(r, "name", today) for r in exact], []
-    keys = _NAMES.keys(session)
+    if memo is not None and memo.name_keys is not None:
+        keys = memo.name_keys
+    else:
+        keys = _NAMES.keys(session)
+        if memo is not None:
+            memo.name_keys = keys
     # Keys are already lower-case words in sorted order, so plain `ratio` scores exactly
     # as token_sort_ratio would, without re-tokenising 50,000 keys per query.
     found = process.extract(key, keys, scorer=fuzz.ratio, processor=None, limit=5, score_cutoff=75)
-    candidates = [(session.get(Recruiter, rid), score) for _, score, rid in found]  # None: gone
+    if memo is not None and memo.loaded:
+        loaded = {rid: memo.recruiters[rid] for _, _, rid in found if rid in memo.recruiters}
+    else:
+        wanted = select(Recruiter).where(Recruiter.id.in_([rid for _, _, rid in found]))
+        loaded = {r.id: r for r in _with_licences(session, wanted)}
     close = [
-        _match(r, "name (similar)", today, round(score, 1))
-        for r, score in candidates
-        if r is not None
+        _match(loaded[rid], "name (similar)", today, round(score, 1))
+        for _, score, rid in found
+        if rid in loaded  # gone since the index was read
     ]
     strong = [m for m in close if m.score >= NAME_MATCH]
     if len(strong) == 1:
@@ -206,6 +258,20 @@ def fronts(session: Session, recruiter_ids: list[int], today: dt.date) -> list[F
     return findings
 
 
+def _fronts(
+    session: Session, ids: list[int], today: dt.date, memo: StandingMemo | None
+) -> list[Finding]:
+    found = []
+    for rid in ids:  # per recruiter, so that a batch can keep each one's findings
+        if memo is None:
+            found += fronts(session, [rid], today)
+            continue
+        if rid not in memo.fronts:
+            memo.fronts[rid] = fronts(session, [rid], today)
+        found += memo.fronts[rid]
+    return found
+
+
 def recruiter_standing(
     session: Session,
     *,
@@ -213,33 +279,47 @@ def recruiter_standing(
     licence_no: str | None = None,
     phone: str | None = None,
     today: dt.date | None = None,
+    memo: StandingMemo | None = None,
 ) -> Standing:
     """The standing of whoever a name, licence number or phone points to, with fronts."""
     day = today or dt.date.today()
     matches: list[Match] = []
     similar: list[Match] = []
-    if licence_no:
+    if memo is not None:
+        memo.load(session)
+    if licence_no and memo is not None:
+        holder = memo.by_licence.get(licence_key(licence_no))
+        if holder is not None:
+            matches.append(_match(memo.recruiters[holder], "licence_no", day))
+    elif licence_no:
         licence = session.scalar(
             select(Licence).where(Licence.number_key == licence_key(licence_no))
         )
         if licence is not None:
             matches.append(_match(licence.recruiter, "licence_no", day))
     if name and not matches:
-        matches, similar = _by_name(session, name, day)
+        matches, similar = _by_name(session, name, day, memo)
     if phone:
         key = phone_key(phone)
-        if key is not None:
-            ids = session.scalars(
-                select(RecruiterIdentifier.recruiter_id).where(
-                    RecruiterIdentifier.kind == "phone", RecruiterIdentifier.value == key
+        if key is not None and memo is not None:
+            ids: list[int] = memo.by_phone.get(key, [])
+            by_id = memo.recruiters
+        elif key is not None:
+            ids = list(
+                session.scalars(
+                    select(RecruiterIdentifier.recruiter_id)
+                    .where(RecruiterIdentifier.kind == "phone", RecruiterIdentifier.value == key)
+                    .order_by(RecruiterIdentifier.id)
                 )
-            ).all()
+            )
+            found = _with_licences(session, select(Recruiter).where(Recruiter.id.in_(ids)))
+            by_id = {r.id: r for r in found}
+        if key is not None:
             known = {m.recruiter_id for m in matches}
             for rid in ids:
-                recruiter = session.get(Recruiter, rid)
-                if recruiter is not None and rid not in known:
-                    matches.append(_match(recruiter, "phone", day))
-    findings = fronts(session, sorted({m.recruiter_id for m in matches}), day)
+                if rid in by_id and rid not in known:
+                    matches.append(_match(by_id[rid], "phone", day))
+    findings = _fronts(session, sorted({m.recruiter_id for m in matches}), day, memo)
     return Standing(_verdict(matches), tuple(matches), tuple(similar), tuple(findings))
 
 

@@ -5,20 +5,27 @@ place and the rest go on."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
-from collections import Counter
+import multiprocessing
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from lindungi.db import make_engine, session_factory
 from lindungi.screening.lookups import Lookups
 from lindungi.screening.rulebook import Result
 from lindungi.screening.schemas import OfferIn, ScreeningIn, describe
 from lindungi.screening.service import evaluate, evaluate_offer
 
 CHUNK = 1000
+#: Chunks read before worker processes are worth starting.
+WARM_CHUNKS = 4
 
 
 @dataclass
@@ -28,6 +35,12 @@ class Tally:
     lines: int = 0
     errors: int = 0
     bands: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: Tally) -> None:
+        """Count another chunk's lines in."""
+        self.lines += other.lines
+        self.errors += other.errors
+        self.bands.update(other.bands)
 
     def summary(self) -> str:
         """One line for stderr."""
@@ -84,42 +97,115 @@ def offer_line(offer: OfferIn, result: Result, lang: str) -> dict[str, Any]:
     }
 
 
-def _chunks(lines: Iterable[bytes]) -> Iterator[list[tuple[int, bytes]]]:
+def _chunks(lines: Iterable[bytes], size: int) -> Iterator[list[tuple[int, bytes]]]:
     chunk: list[tuple[int, bytes]] = []
     for number, raw in enumerate(lines, 1):
         if raw.strip():
             chunk.append((number, raw))
-        if len(chunk) >= CHUNK:
+        if len(chunk) >= size:
             yield chunk
             chunk = []
     if chunk:
         yield chunk
 
 
-def _run(
+@dataclass(frozen=True)
+class Job:
+    """What a run does, in a form a worker process can receive."""
+
+    kind: Literal["screen", "check-offer"]
+    database_url: str
+    today: dt.date
+    lang: str = "en"
+    rates: Mapping[str, float] | None = None
+
+
+def answer_chunk(job: Job, chunk: list[tuple[int, bytes]], lookups: Lookups) -> Answered:
+    """Screen one chunk of numbered lines: the output lines, and what they were."""
+    model: type[BaseModel] = ScreeningIn if job.kind == "screen" else OfferIn
+    parsed: list[tuple[int, bytes, BaseModel | ValidationError]] = []
+    for number, raw in chunk:
+        try:
+            parsed.append((number, raw, model.model_validate_json(raw)))
+        except ValidationError as error:
+            parsed.append((number, raw, error))
+    lookups.prefetch([p for _, _, p in parsed if isinstance(p, ScreeningIn)])
+    tally = Tally()
+    out = []
+    for number, raw, item in parsed:
+        tally.lines += 1
+        if isinstance(item, ValidationError):
+            tally.errors += 1
+            line = _error(number, raw, item)
+        elif isinstance(item, ScreeningIn):
+            line = departure_line(item, evaluate(item, lookups, rates=job.rates), job.lang)
+        else:
+            assert isinstance(item, OfferIn)
+            line = offer_line(item, evaluate_offer(item, lookups, rates=job.rates), job.lang)
+        if "band" in line:
+            tally.bands[line["band"]] += 1
+        out.append(json.dumps(line, ensure_ascii=False))
+    return Answered(out, tally)
+
+
+@dataclass
+class Answered:
+    """A chunk's output lines and its tally."""
+
+    lines: list[str]
+    tally: Tally
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(job: Job) -> None:
+    engine = make_engine(job.database_url)
+    _WORKER.update(job=job, lookups=Lookups(session_factory(engine)(), job.today, batch=True))
+
+
+def _work(chunk: list[tuple[int, bytes]]) -> Answered:
+    lookups: Lookups = _WORKER["lookups"]
+    try:
+        return answer_chunk(_WORKER["job"], chunk, lookups)
+    finally:
+        lookups.session.rollback()  # read-only: end the snapshot between chunks
+
+
+def run(
+    job: Job,
     lines: Iterable[bytes],
-    model: type[BaseModel],
-    answer: Any,
-    prefetch: Any,
+    lookups: Lookups,
     tally: Tally,
+    *,
+    workers: int = 1,
+    chunk: int = CHUNK,
 ) -> Iterator[str]:
-    for chunk in _chunks(lines):
-        parsed: list[tuple[int, bytes, BaseModel | ValidationError]] = []
-        for number, raw in chunk:
-            try:
-                parsed.append((number, raw, model.model_validate_json(raw)))
-            except ValidationError as error:
-                parsed.append((number, raw, error))
-        prefetch([p for _, _, p in parsed if not isinstance(p, ValidationError)])
-        for number, raw, item in parsed:
-            tally.lines += 1
-            if isinstance(item, ValidationError):
-                tally.errors += 1
-                out = _error(number, raw, item)
-            else:
-                out = answer(item)
-                tally.bands[out["band"]] += 1
-            yield json.dumps(out, ensure_ascii=False)
+    """Every output line in input order. With ``workers`` > 1 and more than a few chunks
+    of input, chunks are screened by that many processes (each with its own connection and
+    caches) and put back in order; a small input never pays for starting them."""
+    chunks = _chunks(lines, chunk)
+    first = list(itertools.islice(chunks, WARM_CHUNKS))
+    in_memory = job.database_url.startswith("sqlite") and ":memory:" in job.database_url
+    if workers <= 1 or len(first) < WARM_CHUNKS or in_memory or job.database_url == "sqlite://":
+        for part in itertools.chain(first, chunks):
+            answered = answer_chunk(job, part, lookups)
+            tally.add(answered.tally)
+            yield from answered.lines
+        return
+    context = multiprocessing.get_context("spawn")  # no connection is inherited
+    with ProcessPoolExecutor(workers, context, _start_worker, (job,)) as pool:
+        pending: deque[Future[Answered]] = deque()
+        for part in itertools.chain(first, chunks):
+            pending.append(pool.submit(_work, part))
+            if len(pending) >= 2 * workers:  # bounded: memory stays flat over millions
+                answered = pending.popleft().result()
+                tally.add(answered.tally)
+                yield from answered.lines
+        while pending:
+            answered = pending.popleft().result()
+            tally.add(answered.tally)
+            yield from answered.lines
 
 
 def screen_lines(
@@ -130,12 +216,9 @@ def screen_lines(
     lang: str = "en",
     rates: Mapping[str, float] | None = None,
 ) -> Iterator[str]:
-    """Screen contract-2 lines; yields one output line (without newline) per input line."""
-
-    def answer(request: Any) -> dict[str, Any]:
-        return departure_line(request, evaluate(request, lookups, rates=rates), lang)
-
-    return _run(lines, ScreeningIn, answer, lookups.prefetch, tally)
+    """Screen contract-2 lines in this process; yields one output line per input line."""
+    job = Job("screen", "sqlite://", lookups.today, lang, rates)
+    return run(job, lines, lookups, tally)
 
 
 def check_offer_lines(
@@ -146,9 +229,6 @@ def check_offer_lines(
     lang: str = "en",
     rates: Mapping[str, float] | None = None,
 ) -> Iterator[str]:
-    """Check contract-3 lines; yields one output line per input line."""
-
-    def answer(offer: Any) -> dict[str, Any]:
-        return offer_line(offer, evaluate_offer(offer, lookups, rates=rates), lang)
-
-    return _run(lines, OfferIn, answer, lambda _: None, tally)
+    """Check contract-3 lines in this process; yields one output line per input line."""
+    job = Job("check-offer", "sqlite://", lookups.today, lang, rates)
+    return run(job, lines, lookups, tally)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, ExitStack, nullcontext
@@ -25,7 +26,7 @@ from lindungi.clitools import (
     unit_of_work,
     write_atomically,
 )
-from lindungi.screening.batch import Tally, check_offer_lines, screen_lines
+from lindungi.screening.batch import Job, Tally, run
 from lindungi.screening.lookups import Lookups
 from lindungi.screening.offer_text import DEFAULT_RATES_IDR
 from lindungi.screening.rulebook import default_rulebook
@@ -33,7 +34,6 @@ from lindungi.screening.sopdoc import rulebook_json, rulebook_markdown
 
 screening_app = typer.Typer(help="The screening SOP rulebook.", no_args_is_help=True)
 
-Lang = Literal["en", "id"]
 OutOption = Annotated[
     str, typer.Option("--out", help="Output JSON Lines file ('-': standard output).")
 ]
@@ -44,6 +44,14 @@ RateOption = Annotated[
         "--rate",
         metavar="CUR=IDR",
         help="Rupiah per unit of a currency, e.g. --rate USD=16250 (repeatable).",
+    ),
+]
+#: Processes for a large batch (one per CPU, at most 8); small inputs stay in-process.
+DEFAULT_WORKERS = min(os.cpu_count() or 1, 8)
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        min=1, max=64, help="Processes for a large input (default: one per CPU, at most 8)."
     ),
 ]
 TodayOption = Annotated[
@@ -66,10 +74,10 @@ def _rates(specs: list[str] | None) -> dict[str, float]:
     return rates
 
 
-def _lang(value: str) -> Lang:
+def _lang(value: str) -> str:
     if value not in ("en", "id"):
         raise fail(f"--lang {value!r}: expected en or id")
-    return "en" if value == "en" else "id"
+    return value
 
 
 def _today(value: str | None) -> dt.date:
@@ -113,19 +121,24 @@ def _emit(out: str, produce: Callable[[], Iterator[str]]) -> None:
 
 
 def _batch(
-    kind: str,
+    kind: Literal["screen", "check-offer"],
     source: Iterable[bytes],
     out: str,
     db: str | None,
-    run: Callable[[Iterable[bytes], Lookups, Tally], Iterator[str]],
-    today: dt.date,
+    options: tuple[str, dict[str, float], dt.date, int],
 ) -> None:
+    lang, rates, today, workers = options
+    settings = settings_for(db)
     tally = Tally()
     bar = Progress(kind)
     try:
-        with unit_of_work(settings_for(db)) as session:
-            lookups = Lookups(session, today)
-            _emit(out, lambda: run(_counted(source, bar), lookups, tally))
+        with unit_of_work(settings) as session:
+            job = Job(kind, settings.database_url, today, lang, rates)
+            lookups = Lookups(session, today, batch=True)
+            _emit(
+                out,
+                lambda: run(job, _counted(source, bar), lookups, tally, workers=workers),
+            )
             audit.record(
                 session, Actor.cli(), Action.READ, "screenings", f"batch:{kind}",
                 fields=("recruiter_standing", "person_signals"),
@@ -145,20 +158,15 @@ def screen_command(
     lang: LangOption = "en",
     rate: RateOption = None,
     today: TodayOption = None,
+    workers: WorkersOption = DEFAULT_WORKERS,
     db: DbOption = None,
 ) -> None:
     """Screen departures or passport applications (contract 2): one result per line, in
     input order; a line that cannot be read gets {"line", "id", "error"} and exit status 1.
     """
-    rates, language, day = _rates(rate), _lang(lang), _today(today)
+    options = (_lang(lang), _rates(rate), _today(today), workers)
     with _open(input) as source:
-        _batch(
-            "screen", source, out, db,
-            lambda lines, lookups, tally: screen_lines(
-                lines, lookups, tally, lang=language, rates=rates
-            ),
-            day,
-        )  # fmt: skip
+        _batch("screen", source, out, db, options)
 
 
 @friendly_errors
@@ -170,25 +178,20 @@ def check_offer_command(
     out: OutOption = "-",
     lang: LangOption = "en",
     rate: RateOption = None,
+    workers: WorkersOption = DEFAULT_WORKERS,
     db: DbOption = None,
 ) -> None:
     """Check job offers for trafficking indicators (contract 3)."""
     if (input is None) == (text is None):
         raise fail("give either INPUT (a JSON Lines file, or - for stdin) or --text")
-    rates, language = _rates(rate), _lang(lang)
+    options = (_lang(lang), _rates(rate), dt.date.today(), workers)
     with ExitStack() as stack:
         source: Iterable[bytes] = (
             [json.dumps({"id": "text", "text": text}).encode()]
             if text is not None
             else stack.enter_context(_open(input or "-"))
         )
-        _batch(
-            "check-offer", source, out, db,
-            lambda lines, lookups, tally: check_offer_lines(
-                lines, lookups, tally, lang=language, rates=rates
-            ),
-            dt.date.today(),
-        )  # fmt: skip
+        _batch("check-offer", source, out, db, options)
 
 
 @screening_app.command("rulebook")

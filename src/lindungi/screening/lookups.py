@@ -11,15 +11,21 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from lindungi.identity import signals as identity_signals
+from lindungi.identity.signals import Code
 from lindungi.recruiters.messages import INDIVIDUAL_AGENT
-from lindungi.recruiters.standing import Standing, recruiter_standing, recruiters_by_social
+from lindungi.recruiters.standing import (
+    Standing,
+    StandingMemo,
+    recruiter_standing,
+    recruiters_by_social,
+)
 from lindungi.screening.indicators import RegistryCheck
 from lindungi.screening.offer_text import OfferFacts
 from lindungi.screening.schemas import ScreeningIn
 
 #: Signals from the person index that screening weighs (sex is never compared: a NIK's
 #: encoded sex disagreeing with a record is left to the identity pages, not the score).
-IDENTITY_SIGNALS = ("nik_shared", "passports", "refused_elsewhere")
+IDENTITY_SIGNALS: tuple[Code, ...] = ("nik_shared", "passports", "refused_elsewhere")
 #: Answers kept per run before the cache starts again (memory stays flat over millions).
 CACHE_LIMIT = 100_000
 
@@ -49,18 +55,27 @@ class Lookups:
     today: dt.date
     public: bool = False  # answers for the public never name an individual agent
     cache_limit: int = CACHE_LIMIT
+    #: A batch reads the registry once into memory; a desk request asks for what it needs.
+    batch: bool = False
     _standings: dict[tuple[str, str, str], Standing] = field(default_factory=dict)
     _socials: dict[str, Standing | None] = field(default_factory=dict)
     _documents: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    _memo: StandingMemo | None = None
+
+    def __post_init__(self) -> None:
+        if self.batch:
+            self._memo = StandingMemo()
 
     def _standing(self, name: str | None, licence_no: str | None, phone: str | None) -> Standing:
         key = (name or "", licence_no or "", phone or "")
         if key not in self._standings:
             if len(self._standings) >= self.cache_limit:  # a run of millions stays bounded
                 self._standings.clear()
+                self._memo = StandingMemo() if self.batch else None
             self._standings[key] = recruiter_standing(
-                self.session, name=name, licence_no=licence_no, phone=phone, today=self.today
-            )
+                self.session, name=name, licence_no=licence_no, phone=phone, today=self.today,
+                memo=self._memo,
+            )  # fmt: skip
         return self._standings[key]
 
     def _social(self, handle: str) -> Standing | None:
@@ -144,7 +159,7 @@ class Lookups:
             return
         if len(self._documents) + len(wanted) > self.cache_limit:
             self._documents.clear()  # documents seldom repeat; keep only the current chunk
-        found = identity_signals.signals_by_document(self.session, wanted)
+        found = identity_signals.signals_by_document(self.session, wanted, IDENTITY_SIGNALS)
         for key in wanted:
             self._documents[key] = tuple(
                 (s.code, s.message_en) for s in found.get(key, []) if s.code in IDENTITY_SIGNALS
