@@ -115,3 +115,24 @@ def test_naive_timestamps_are_refused(connection: Connection, stamps: Table) -> 
 def test_both_databases_answer(engine: Engine) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_a_long_read_does_not_stop_writers_and_cannot_write(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    writer = make_engine(url)
+    with writer.begin() as conn:
+        conn.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))
+    reader = make_engine(url, read_only=True, connect_args={"timeout": 1})
+    with reader.connect() as long_read:
+        long_read.begin()
+        assert long_read.execute(text("SELECT count(*) FROM notes")).scalar() == 0
+        with writer.begin() as conn:  # a batch reading for an hour must not lock the hub
+            conn.execute(text("INSERT INTO notes (body) VALUES ('written meanwhile')"))
+        with pytest.raises(Exception, match=r"readonly|read-only|attempt to write"):
+            long_read.execute(text("INSERT INTO notes (body) VALUES ('through the reader')"))
+    with writer.connect() as conn:
+        assert conn.execute(text("SELECT body FROM notes")).scalars().all() == [
+            "written meanwhile"
+        ]
+    reader.dispose()
+    writer.dispose()

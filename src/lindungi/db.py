@@ -115,15 +115,37 @@ def _sqlite_on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine for ``url`` with the hub's durability settings applied."""
+def _sqlite_read_only(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA query_only=ON")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin_deferred(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")  # a reader: takes no lock that would stop a writer
+
+
+def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
+    """Create an engine for ``url`` with the hub's durability settings applied.
+
+    ``read_only`` engines are for long reads (a batch screening of millions): on SQLite
+    their transactions take no write lock, so the hub keeps writing meanwhile, and any
+    attempt to write through them fails."""
     parsed = parse_database_url(url)
     if parsed.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {})["check_same_thread"] = False
         engine = create_engine(parsed, **kwargs)
         event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", _sqlite_on_begin)
+        if read_only:
+            event.listen(engine, "connect", _sqlite_read_only)
+            event.listen(engine, "begin", _sqlite_on_begin_deferred)
+        else:
+            event.listen(engine, "begin", _sqlite_on_begin)
         return engine
+    if read_only:
+        kwargs.setdefault("execution_options", {})["postgresql_readonly"] = True
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", 10)
     return create_engine(parsed, **kwargs)

@@ -160,16 +160,14 @@ _WORKER: dict[str, Any] = {}
 
 
 def _start_worker(job: Job) -> None:
-    engine = make_engine(job.database_url)
+    engine = make_engine(job.database_url, read_only=True)
     _WORKER.update(job=job, lookups=Lookups(session_factory(engine)(), job.today, batch=True))
 
 
 def _work(chunk: list[tuple[int, bytes]]) -> Answered:
-    lookups: Lookups = _WORKER["lookups"]
-    try:
-        return answer_chunk(_WORKER["job"], chunk, lookups)
-    finally:
-        lookups.session.rollback()  # read-only: end the snapshot between chunks
+    # One read-only transaction per worker for the whole run, like the in-process path:
+    # ending it between chunks would expire the registry the worker read once.
+    return answer_chunk(_WORKER["job"], chunk, _WORKER["lookups"])
 
 
 def run(

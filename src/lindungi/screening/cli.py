@@ -26,6 +26,8 @@ from lindungi.clitools import (
     unit_of_work,
     write_atomically,
 )
+from lindungi.db import make_engine, session_factory
+from lindungi.migrate import require_current
 from lindungi.screening.batch import Job, Tally, run
 from lindungi.screening.lookups import Lookups
 from lindungi.screening.offer_text import DEFAULT_RATES_IDR
@@ -131,21 +133,27 @@ def _batch(
     settings = settings_for(db)
     tally = Tally()
     bar = Progress(kind)
+    # The run reads through a read-only engine (no write lock held for its length); its
+    # audit entry is written afterwards in a short transaction of its own.
+    reader = make_engine(settings.database_url, read_only=True)
     try:
-        with unit_of_work(settings) as session:
+        require_current(reader)
+        with session_factory(reader)() as session:
             job = Job(kind, settings.database_url, today, lang, rates)
             lookups = Lookups(session, today, batch=True)
             _emit(
                 out,
                 lambda: run(job, _counted(source, bar), lookups, tally, workers=workers),
             )
-            audit.record(
-                session, Actor.cli(), Action.READ, "screenings", f"batch:{kind}",
-                fields=("recruiter_standing", "person_signals"),
-                purpose=f"{kind}: {tally.lines} lines",
-            )  # fmt: skip
     finally:
         bar.close()
+        reader.dispose()
+    with unit_of_work(settings) as session:
+        audit.record(
+            session, Actor.cli(), Action.READ, "screenings", f"batch:{kind}",
+            fields=("recruiter_standing", "person_signals"),
+            purpose=f"{kind}: {tally.lines} lines",
+        )  # fmt: skip
     typer.echo(f"{kind}: {tally.summary()}", err=True)
     if tally.errors:
         raise typer.Exit(1)
