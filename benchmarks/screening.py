@@ -400,7 +400,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
 
         profiler = cProfile.Profile()
         profiler.runcall(time_batch, sessions, lines)
-        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumtime").print_stats(35)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(30)
     batch = time_batch(sessions, lines)
     log(f"batch: {batch['records_per_s']:,.0f} records/s; the CLI ...")
     if args.stop_after_batch:

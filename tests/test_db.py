@@ -131,8 +131,6 @@ def test_a_long_read_does_not_stop_writers_and_cannot_write(tmp_path: Path) -> N
         with pytest.raises(Exception, match=r"readonly|read-only|attempt to write"):
             long_read.execute(text("INSERT INTO notes (body) VALUES ('through the reader')"))
     with writer.connect() as conn:
-        assert conn.execute(text("SELECT body FROM notes")).scalars().all() == [
-            "written meanwhile"
-        ]
+        assert conn.execute(text("SELECT body FROM notes")).scalars().all() == ["written meanwhile"]
     reader.dispose()
     writer.dispose()

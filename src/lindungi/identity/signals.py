@@ -7,6 +7,7 @@ says in both languages what it means.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -212,10 +213,13 @@ def identify(session: Session, source: str, record: SourceRecord) -> Screened:
     return Screened(found, document_signals(session, found.person_id))
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _document_forms(value: str, kind: str) -> set[str]:
     """The spellings under which a document number may be stored (as written, cleaned)."""
     text = value.strip()
-    compact = "".join(ch for ch in text if ch.isalnum())
+    compact = _NOT_ALNUM.sub("", text)
     return {text, compact, compact.upper()} if kind == "passport" else {text, compact}
 
 

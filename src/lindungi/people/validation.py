@@ -47,9 +47,15 @@ def check_nik(
     birth_date: dt.date | None = None,
     sex: Sex | None = None,
     reference_date: dt.date | None = None,
+    register: bool = True,
 ) -> NikCheck:
-    """Check a NIK's structure and its agreement with a stated birth date and sex."""
-    info = parse_nik(str(text), lookup_wilayah=wilayah_name, reference_date=reference_date)
+    """Check a NIK's structure and its agreement with a stated birth date and sex.
+
+    ``register=False`` skips looking the district up in the Kemendagri register (no
+    warning about retired codes, and no district name), for callers that need only the
+    problems: it is several times faster."""
+    lookup = wilayah_name if register else None
+    info = parse_nik(str(text), lookup_wilayah=lookup, reference_date=reference_date)
     problems = [_NIK_PROBLEMS.get(e.code, e.message) for e in info.errors]
     warnings = []
     if any(w.code == "wilayah_unknown" for w in info.warnings):

@@ -412,7 +412,7 @@ def identity_inconsistent(case: Case) -> str | None:
     person = case.request.person
     found = []
     if person.nik:
-        check = check_nik(person.nik, birth_date=person.birth_date)
+        check = check_nik(person.nik, birth_date=person.birth_date, register=False)
         found += list(check.problems)
     found += [text for code, text in case.identity if code in ("nik_shared", "passports")]
     return "; ".join(found) if found else None
