@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, cast
 
 from rapidfuzz.distance import JaroWinkler
 from sqlalchemy import select
@@ -41,21 +41,44 @@ class Signal:
     records: list[tuple[str, str]] = field(default_factory=list)  # (source, record id)
 
 
-def _ref(record: PersonRecord) -> tuple[str, str]:
+class _Record(Protocol):
+    """What the signals read of a person record (an ORM object or a plain row)."""
+
+    id: int
+    source: str
+    source_record_id: str
+    full_name: str
+    birth_date: dt.date | None
+    sex: str | None
+    nik: str | None
+    passport_no: str | None
+    seen_on: dt.date | None
+    first_seen: dt.datetime
+    outcome: str | None
+
+
+#: The columns the signals read: rows of these, not ORM objects, for speed in batches.
+_COLUMNS = (
+    PersonRecord.id, PersonRecord.source, PersonRecord.source_record_id,
+    PersonRecord.full_name, PersonRecord.birth_date, PersonRecord.sex, PersonRecord.nik,
+    PersonRecord.passport_no, PersonRecord.seen_on, PersonRecord.first_seen,
+    PersonRecord.outcome,
+)  # fmt: skip
+
+
+def _ref(record: _Record) -> tuple[str, str]:
     return (record.source, record.source_record_id)
 
 
-def _seen(record: PersonRecord) -> dt.date:
+def _seen(record: _Record) -> dt.date:
     return record.seen_on or record.first_seen.date()
 
 
-def _name(record: PersonRecord) -> str:
+def _name(record: _Record) -> str:
     return normalize_name(record.full_name).sorted_key if record.full_name else ""
 
 
-def _nik_shared(
-    records: list[PersonRecord], holders_of: dict[str, list[PersonRecord]]
-) -> list[Signal]:
+def _nik_shared(records: list[_Record], holders_of: dict[str, list[_Record]]) -> list[Signal]:
     found = []
     for nik in sorted({r.nik for r in records if r.nik}):
         holders = holders_of.get(nik, [])
@@ -84,7 +107,7 @@ def _nik_shared(
     return found
 
 
-def _nik_mismatch(records: list[PersonRecord]) -> list[Signal]:
+def _nik_mismatch(records: list[_Record]) -> list[Signal]:
     found = []
     for record in records:
         if not record.nik or not (record.nik.isdigit() and len(record.nik) == 16):
@@ -104,8 +127,8 @@ def _nik_mismatch(records: list[PersonRecord]) -> list[Signal]:
     return found
 
 
-def _passports(records: list[PersonRecord]) -> list[Signal]:
-    first: dict[str, PersonRecord] = {}
+def _passports(records: list[_Record]) -> list[Signal]:
+    first: dict[str, _Record] = {}
     for record in sorted(records, key=_seen):
         if record.passport_no and record.passport_no not in first:
             first[record.passport_no] = record
@@ -125,7 +148,7 @@ def _passports(records: list[PersonRecord]) -> list[Signal]:
     ]
 
 
-def _refused_elsewhere(records: list[PersonRecord]) -> list[Signal]:
+def _refused_elsewhere(records: list[_Record]) -> list[Signal]:
     found = []
     for refusal in records:
         if (refusal.outcome or "").lower() not in REFUSALS:
@@ -170,23 +193,23 @@ def signals_of_persons(
     records, then every record sharing one of their NIKs) rather than per person."""
     wanted = set(codes)
     ids = sorted(set(person_ids))
-    records: dict[int, list[PersonRecord]] = {pid: [] for pid in ids}
+    records: dict[int, list[_Record]] = {pid: [] for pid in ids}
     for part in _chunked(ids):
-        for person_id, record in session.execute(
-            select(Membership.person_id, PersonRecord)
+        for row in session.execute(
+            select(Membership.person_id.label("person_id"), *_COLUMNS)
             .join(PersonRecord, PersonRecord.id == Membership.record_id)
             .where(Membership.person_id.in_(part))
             .order_by(PersonRecord.id)
         ):
-            records[person_id].append(record)
-    holders: dict[str, list[PersonRecord]] = {}
+            records[row.person_id].append(cast(_Record, row))
+    holders: dict[str, list[_Record]] = {}
     if "nik_shared" in wanted:
         niks = sorted({r.nik for rs in records.values() for r in rs if r.nik})
         for part in _chunked(niks):
-            for record in session.scalars(
-                select(PersonRecord).where(PersonRecord.nik.in_(part)).order_by(PersonRecord.id)
+            for holder in session.execute(
+                select(*_COLUMNS).where(PersonRecord.nik.in_(part)).order_by(PersonRecord.id)
             ):
-                holders.setdefault(record.nik or "", []).append(record)
+                holders.setdefault(holder.nik or "", []).append(cast(_Record, holder))
     answer = {}
     for person_id, mine in records.items():
         found = [

@@ -65,14 +65,16 @@ class Rulebook:
     high_from: int
     indicators: tuple[Indicator, ...]
 
+    def _for(self, mode: Mode) -> tuple[Indicator, ...]:
+        return _applying(self, mode)
+
     def evaluate(self, case: Case) -> Result:
         """Run every indicator that applies to the case's mode; weigh what fired."""
         hits = []
-        for indicator in self.indicators:
-            if case.mode in indicator.applies:
-                evidence = indicator.test(case)
-                if evidence is not None:
-                    hits.append(Hit(indicator, evidence))
+        for indicator in self._for(case.mode):
+            evidence = indicator.test(case)
+            if evidence is not None:
+                hits.append(Hit(indicator, evidence))
         strong = [h for h in hits if not h.indicator.weak]
         counted = hits if strong else []  # weak signals alone never raise the band
         score = min(100, round(sum(h.indicator.weight for h in counted)))
@@ -81,6 +83,12 @@ class Rulebook:
         )
         hits.sort(key=lambda h: (h.indicator.weak, -h.indicator.weight, h.indicator.code))
         return Result(score, band, ACTIONS[band], tuple(hits), self.version)
+
+
+@cache
+def _applying(book: Rulebook, mode: Mode) -> tuple[Indicator, ...]:
+    """The indicators of ``book`` that apply to ``mode``, in rulebook order."""
+    return tuple(i for i in book.indicators if mode in i.applies)
 
 
 class RulebookError(ValueError):
