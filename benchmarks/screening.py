@@ -18,13 +18,14 @@ offers, 30% naming a recruiter (registered as written, misspelt or by licence;
 unregistered; agents with phones; a few send most people), 20% with an indexed NIK or
 passport (a tenth of those flagged).
 
-Timed: ``screen_lines`` with one ``Lookups`` for the run, as the CLI does; the real
-``lindungi screen`` subprocess on the same file (start-up and I/O included; its output must
-equal the in-process one); the baseline, ``evaluate`` with a fresh session and ``Lookups``
-per record as the desk does, on the first --baseline-sample records; sequential POSTs to
-``lindungi serve`` on loopback with an officer's token (after 10 untimed). A report goes to
-stderr, one JSON line to stdout; nothing asserts on timing. Targets (issue 6): batch
->= 5,000 records/s, desk p99 < 50 ms. A quick run:
+Timed: ``screen_lines`` in one process with one batch ``Lookups`` (the registry read
+once); the real ``lindungi screen`` subprocess on the same file (its worker processes,
+start-up and I/O included; its output must equal the in-process one); the baseline,
+``evaluate`` with a fresh session and ``Lookups`` per record as the desk does, on the
+first --baseline-sample records; sequential POSTs to ``lindungi serve`` on loopback with
+an officer's token (after 10 untimed). A report goes to stderr, one JSON line to stdout;
+nothing asserts on timing. Targets (issue 6): ``lindungi screen`` >= 5,000 records/s,
+desk p99 < 50 ms. A quick run:
 
     python benchmarks/screening.py --records 5000 --index-people 2000 --recruiters 500
 """
@@ -420,6 +421,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         "index": index, "setup_seconds": round(setup, 1), "batch": batch, "cli": cli,
         "baseline": baseline, "desk": latency,
         "batch_over_baseline": round(batch["records_per_s"] / baseline["records_per_s"], 1),
+        "cli_over_baseline": round(cli["records_per_s"] / baseline["records_per_s"], 1),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},
     }  # fmt: skip
@@ -442,13 +444,15 @@ def report(r: dict[str, Any]) -> None:
                                 f" exit {cli['exit']}, same output: {cli['same_output']}"),
         ("baseline per record", f"{base['records_per_s']:,.0f} records/s "
                                 f"({base['records']:,} records, {base['seconds']} s)"),
-        ("batch / baseline", f"x{r['batch_over_baseline']}"),
+        ("batch / baseline", f"x{r['batch_over_baseline']} in one process, "
+                             f"x{r['cli_over_baseline']} for the CLI (workers, with start-up)"),
         ("desk POST", f"p50 {desk_['p50_ms']} ms, p95 {desk_['p95_ms']} ms, p99 "
                       f"{desk_['p99_ms']} ms, max {desk_['max_ms']} ms over "
                       f"{desk_['requests']:,} requests, statuses {desk_['statuses']}"),
         ("machine", f"{r['machine']['cpus']} CPUs, Python {r['machine']['python']}, "
                     f"{r['machine']['platform']}"),
-        ("target met", f"batch >= 5,000 records/s: {batch['records_per_s'] >= 5000}; "
+        ("target met", f"lindungi screen >= 5,000 records/s: {cli['records_per_s'] >= 5000}"
+                       f" (one process: {batch['records_per_s'] >= 5000}); "
                        f"desk p99 < 50 ms: {desk_['p99_ms'] < 50}"),
     ]  # fmt: skip
     for label, value in rows:
