@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from lindungi.screening.indicators import FUNCTIONS, Case, Mode, RegistryCheck
+from lindungi.screening.case import Case, Mode, RegistryCheck
+from lindungi.screening.indicators import FUNCTIONS
 from lindungi.screening.offer_text import analyse_offer
 from lindungi.screening.rulebook import RulebookError, default_rulebook, parse
 from lindungi.screening.schemas import ScreeningIn

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lindungi.screening import offer_text
+from lindungi.screening import money
 from lindungi.screening.offer_text import (
     DEFAULT_RATES_IDR,
     Cue,
@@ -157,7 +157,7 @@ def test_rates_can_be_given_and_fall_back_to_the_defaults() -> None:
 
 def test_a_currency_without_any_rate_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
     no_baht = MappingProxyType({k: v for k, v in DEFAULT_RATES_IDR.items() if k != "THB"})
-    monkeypatch.setattr(offer_text, "DEFAULT_RATES_IDR", no_baht)
+    monkeypatch.setattr(money, "DEFAULT_RATES_IDR", no_baht)
     facts = analyse_offer("gaji THB 25,000 atau Rp 8jt")
     assert [m.currency for m in facts.salaries] == ["IDR"]
 

@@ -8,193 +8,92 @@ when it does not fire. The docstring of each is the rule as an officer would say
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Literal
+from collections.abc import Callable
 
 from lindungi.people.validation import check_nik
-from lindungi.screening.offer_text import OfferFacts, Place, analyse_offer
-from lindungi.screening.schemas import ScreeningIn
-
-Mode = Literal["departure", "offer"]
-
-#: Countries with no lawful placement channel for Indonesian migrant workers.
-NO_PLACEMENT = {"KH": "Cambodia", "MM": "Myanmar", "LA": "Laos", "PH": "the Philippines"}
-#: Entry-level office and online roles that scam compounds advertise.
-DIGITAL_ROLES = frozenset(
-    {"admin", "customer_service", "data_entry", "typist", "marketing_online", "operator_online",
-     "chat_agent", "game_host"}
-)  # fmt: skip
-#: At or above this (Rupiah a month) an entry-level offer is implausible: such work pays
-#: Rp 3–6 juta, and the compounds advertise Rp 10–25 juta.
-IMPLAUSIBLE_SALARY = 10_000_000
-#: Destinations where such wages are ordinary for lawful work (no implausibility there).
-HIGH_WAGE = frozenset(
-    {"JP", "KR", "TW", "HK", "SG", "AU", "NZ", "US", "CA", "GB", "DE", "NL", "PL", "FR", "IT",
-     "ES", "SA", "AE", "QA", "KW", "BH", "OM"}
-)  # fmt: skip
-#: Countries closed to the placement of domestic workers (Kepmenaker 260/2015).
-MORATORIUM = frozenset(
-    {"DZ", "SA", "BH", "IQ", "IR", "KW", "LB", "LY", "MA", "MR", "EG", "OM", "PK", "PS", "QA",
-     "SS", "SY", "TN", "AE", "YE", "JO"}
-)  # fmt: skip
-#: Entries for a short stay; "none" is visa-free entry (Indonesians need no visa in ASEAN).
-SHORT_STAY = ("tourist", "visit", "visa_on_arrival", "none")
-NOT_FOR_WORK = SHORT_STAY
-WORK_VISAS = ("work", "digital_work")
-SOCIAL = ("facebook", "instagram", "tiktok", "telegram", "whatsapp")
-#: Signs in an offer that it is a lawful placement (work visa, official programme, agency).
-LAWFUL = frozenset({"work_visa", "government_programme", "licensed_p3mi"})
-
-
-@dataclass(frozen=True)
-class RegistryCheck:
-    """What the recruiter registry answered about one reference."""
-
-    asked: str  # e.g. "recruiter PT Maju (KEP.1/2020)" or "phone +6281… in the offer"
-    verdict: str  # licensed | suspended | revoked | expired | unknown
-    names: tuple[str, ...] = ()  # each "Name (status)"
-    named: bool = True  # the recruiter the traveller named, not a contact found in text
-    individual: bool = False  # an individual agent rather than a company
-    fronts: tuple[str, ...] = ()  # explanations of front findings
-
-
-@dataclass(frozen=True)
-class Case:
-    """Everything the indicators see about one screening."""
-
-    request: ScreeningIn
-    mode: Mode = "departure"
-    offer: OfferFacts | None = None
-    registry: tuple[RegistryCheck, ...] = ()
-    identity: tuple[tuple[str, str], ...] = ()  # (code, explanation) from the person index
-    today: dt.date = field(default_factory=dt.date.today)
-
-
-def _idr(amount: int) -> str:
-    return "Rp " + f"{amount:,}".replace(",", ".")
-
-
-def _cues(case: Case, *kinds: str) -> list[str]:
-    if case.offer is None:
-        return []
-    return [c.text for c in case.offer.cues if c.kind in kinds]
-
-
-def _quote(found: Iterable[str]) -> str:
-    return ", ".join(f"'{t}'" for t in dict.fromkeys(found))
-
-
-def _offered(case: Case) -> bool:
-    offer = case.request.job_offer
-    return offer is not None and any(v is not None for v in offer.model_dump().values())
-
-
-def _works(case: Case) -> bool:
-    """The traveller travels for work: declared, documented or offered."""
-    trip = case.request.trip
-    return trip.purpose == "work" or trip.visa_type in WORK_VISAS or _offered(case)
-
-
-def _lawful(case: Case) -> bool:
-    """A work visa, or an offer that names a lawful channel."""
-    if case.request.trip.visa_type in WORK_VISAS:
-        return True
-    return case.offer is not None and any(c.kind in LAWFUL for c in case.offer.legit)
-
-
-def _age(case: Case) -> int | None:
-    born = case.request.person.birth_date
-    if born is None:
-        return None
-    on = case.request.trip.departure_date or case.today
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+from lindungi.screening.case import (
+    DIGITAL_ROLES,
+    HIGH_WAGE,
+    IMPLAUSIBLE_SALARY,
+    MORATORIUM,
+    NO_PLACEMENT,
+    NOT_FOR_WORK,
+    SHORT_STAY,
+    SOCIAL,
+    Case,
+    abroad,
+    age_on_departure,
+    compound_place,
+    cues,
+    domestic_offer,
+    idr,
+    job_countries,
+    lawful,
+    named_checks,
+    offered,
+    paid_by_other,
+    quoted,
+    roles_of,
+    works,
+)
 
 
 def minor_for_work(case: Case) -> str | None:
     """A child (under 18 on the departure date) who travels for work, or an offer open to
     children."""
-    age = _age(case)
-    if age is not None and age < 18 and _works(case):
+    age = age_on_departure(case)
+    if age is not None and age < 18 and works(case):
         return f"aged {age} on departure, travelling for work"
-    found = _cues(case, "age_minor")
-    return f"offer accepts minors: {_quote(found)}" if found else None
+    found = cues(case, "age_minor")
+    return f"offer accepts minors: {quoted(found)}" if found else None
 
 
 def visa_not_for_work(case: Case) -> str | None:
     """Work on a tourist, visit, on-arrival or no visa, or an offer saying to do so."""
     trip = case.request.trip
-    if trip.visa_type in NOT_FOR_WORK and (trip.purpose == "work" or _offered(case)):
+    if trip.visa_type in NOT_FOR_WORK and (trip.purpose == "work" or offered(case)):
         why = "purpose work" if trip.purpose == "work" else "a job offer"
         return f"visa_type {trip.visa_type} with {why}"
-    found = _cues(case, "tourist_visa_for_work")  # "visit visa now, permit later" too
-    if found and not _domestic(case):
-        return f"offer says {_quote(found)}"
+    found = cues(case, "tourist_visa_for_work")  # "visit visa now, permit later" too
+    if found and not domestic_offer(case):
+        return f"offer says {quoted(found)}"
     return None
 
 
 def business_visa_for_work(case: Case) -> str | None:
     """Work on a business visa."""
     trip = case.request.trip
-    if trip.visa_type == "business" and (trip.purpose == "work" or _offered(case)):
+    if trip.visa_type == "business" and (trip.purpose == "work" or offered(case)):
         return "visa_type business with " + (
             "purpose work" if trip.purpose == "work" else "a job offer"
         )
     return None
 
 
-def _job_countries(case: Case) -> list[tuple[str, str]]:
-    """(country, where it was read) for the job's place."""
-    found = []
-    offer = case.request.job_offer
-    if offer is not None and offer.country:
-        found.append((offer.country.upper(), "job_offer.country"))
-    trip = case.request.trip
-    if trip.destination_country and _works(case):
-        found.append((trip.destination_country.upper(), "destination (travelling for work)"))
-    if case.offer is not None:
-        found += [(c, "offer text") for c in case.offer.countries]
-    return found
-
-
 def no_placement_channel(case: Case) -> str | None:
     """A job in a country that has no lawful placement channel for Indonesian workers."""
-    for country, where in _job_countries(case):
+    for country, where in job_countries(case):
         if country in NO_PLACEMENT:
             return f"job in {NO_PLACEMENT[country]} ({where})"
     return None
 
 
-@lru_cache(maxsize=4096)
-def _short_text(text: str) -> OfferFacts:
-    """A city or a position, read once per distinct value (they repeat across a batch)."""
-    return analyse_offer(text)
-
-
 def moratorium_destination(case: Case) -> str | None:
     """Domestic work in a country closed to the placement of domestic workers, outside an
     official programme."""
-    if "domestic_worker" not in _roles(case) or (
+    if "domestic_worker" not in roles_of(case) or (
         case.offer is not None and any(c.kind == "government_programme" for c in case.offer.legit)
     ):
         return None
-    for country, where in _job_countries(case):
+    for country, where in job_countries(case):
         if country in MORATORIUM:
             return f"domestic work in {country} ({where})"
     return None
 
 
-def _compound(text: str | None) -> Place | None:
-    if not text:
-        return None
-    return next((p for p in _short_text(text).places if p.compound_area), None)
-
-
 def compound_area(case: Case) -> str | None:
     """A destination or an offer naming a known scam-compound area."""
-    place = _compound(case.request.trip.destination_city)
+    place = compound_place(case.request.trip.destination_city)
     if place is not None:
         return f"destination city {case.request.trip.destination_city!r} ({place.name})"
     if case.offer is not None:
@@ -202,31 +101,6 @@ def compound_area(case: Case) -> str | None:
             if place.compound_area:
                 return f"offer names {place.text!r} ({place.name})"
     return None
-
-
-def _roles(case: Case) -> set[str]:
-    roles = set(case.offer.roles) if case.offer is not None else set()
-    position = case.request.job_offer.position if case.request.job_offer else None
-    if position:
-        roles |= set(_short_text(position).roles)
-    return roles
-
-
-def _domestic(case: Case) -> bool:
-    """An offer read on its own whose only named place is in Indonesia."""
-    countries = {country for country, _ in _job_countries(case)}
-    return case.mode == "offer" and countries == {"ID"} and not _cues(case, "overseas")
-
-
-def _abroad(case: Case) -> bool:
-    if any(country != "ID" for country, _ in _job_countries(case)):
-        return True
-    trip = case.request.trip
-    return (
-        case.mode == "departure"
-        or bool(_cues(case, "overseas"))
-        or bool(trip.destination_country and trip.destination_country.upper() != "ID")
-    )
 
 
 def salary_implausible(case: Case) -> str | None:
@@ -237,22 +111,22 @@ def salary_implausible(case: Case) -> str | None:
     salary = offer.salary_idr_month if offer is not None else None
     if salary is None and case.offer is not None:
         salary = case.offer.salary_idr_month
-    if salary is None or salary < IMPLAUSIBLE_SALARY or _lawful(case) or _domestic(case):
+    if salary is None or salary < IMPLAUSIBLE_SALARY or lawful(case) or domestic_offer(case):
         return None
-    countries = {country for country, _ in _job_countries(case)}
+    countries = {country for country, _ in job_countries(case)}
     if countries and countries <= HIGH_WAGE:
         return None
-    roles = _roles(case)
+    roles = roles_of(case)
     digital = sorted(roles & DIGITAL_ROLES)
     if digital:
         why = f"for {', '.join(r.replace('_', ' ') for r in digital)}"
-    elif _cues(case, "no_experience"):
+    elif cues(case, "no_experience"):
         why = "with no experience required"
-    elif not roles and not (offer and offer.position) and _abroad(case):
+    elif not roles and not (offer and offer.position) and abroad(case):
         why = "for a job abroad with no stated role"
     else:
         return None
-    return f"{_idr(salary)} a month {why} (such work pays about Rp 3–6 juta)"
+    return f"{idr(salary)} a month {why} (such work pays about Rp 3–6 juta)"
 
 
 def social_media_recruitment(case: Case) -> str | None:
@@ -267,8 +141,8 @@ def social_media_recruitment(case: Case) -> str | None:
 
 def _cue_rule(*kinds: str, label: str) -> Callable[[Case], str | None]:
     def rule(case: Case) -> str | None:
-        found = _cues(case, *kinds)
-        return f"{label} {_quote(found)}" if found else None
+        found = cues(case, *kinds)
+        return f"{label} {quoted(found)}" if found else None
 
     rule.__doc__ = f"Phrases of the kinds {', '.join(kinds)} in the offer text."
     return rule
@@ -287,7 +161,7 @@ def worker_pays_fees(case: Case) -> str | None:
     if case.offer is None or not case.offer.fees:
         return None
     return "offer asks the worker to pay " + ", ".join(
-        f"{m.text!r} ({_idr(m.idr_month)})" if m.currency != "IDR" else repr(m.text)
+        f"{m.text!r} ({idr(m.idr_month)})" if m.currency != "IDR" else repr(m.text)
         for m in case.offer.fees
     )
 
@@ -298,25 +172,16 @@ def excessive_hours(case: Case) -> str | None:
     return f"{hours} hours a day" if hours is not None and hours >= 12 else None
 
 
-def _paid_by_other(case: Case) -> bool:
-    """A recruiter pays, or an employer pays for someone going to work (an employer paying
-    for a business trip is ordinary)."""
-    trip = case.request.trip
-    if trip.ticket_paid_by == "recruiter":
-        return True
-    return trip.ticket_paid_by == "employer" and (trip.purpose == "work" or _offered(case))
-
-
 def free_travel_without_work_visa(case: Case) -> str | None:
     """The recruiter pays the ticket, or the employer of someone going to work, without a
     work visa or lawful channel."""
-    if _lawful(case):
+    if lawful(case):
         return None
     trip = case.request.trip
-    if _paid_by_other(case):
+    if paid_by_other(case):
         return f"ticket paid by {trip.ticket_paid_by}, visa_type {trip.visa_type or 'not stated'}"
-    found = _cues(case, "free_travel")
-    return f"offer says {_quote(found)}" if found else None
+    found = cues(case, "free_travel")
+    return f"offer says {quoted(found)}" if found else None
 
 
 def one_way_short_stay(case: Case) -> str | None:
@@ -338,20 +203,16 @@ def group_by_recruiter(case: Case) -> str | None:
     work visas)."""
     trip = case.request.trip
     size = trip.travel_group_size or 1
-    by = _paid_by_other(case) or trip.ticket_paid_by == "unknown"
-    if size >= 3 and (case.request.recruiter is not None or by) and not _lawful(case):
+    by = paid_by_other(case) or trip.ticket_paid_by == "unknown"
+    if size >= 3 and (case.request.recruiter is not None or by) and not lawful(case):
         who = f"ticket paid by {trip.ticket_paid_by}" if by else "with a recruiter"
         return f"group of {size}, {who}"
     return None
 
 
-def _named(case: Case) -> list[RegistryCheck]:
-    return [c for c in case.registry if c.named]
-
-
 def recruiter_unlicensed(case: Case) -> str | None:
     """The recruiter named is not a licensed agency in the registry, or is an individual."""
-    for check in _named(case):
+    for check in named_checks(case):
         if check.individual:
             return f"{check.asked}: an individual agent, {', '.join(check.names)}"
         if check.verdict == "unknown":

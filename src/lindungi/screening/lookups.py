@@ -19,7 +19,7 @@ from lindungi.recruiters.standing import (
     recruiter_standing,
     recruiters_by_social,
 )
-from lindungi.screening.indicators import RegistryCheck
+from lindungi.screening.case import RegistryCheck
 from lindungi.screening.offer_text import OfferFacts
 from lindungi.screening.schemas import ScreeningIn
 

@@ -32,42 +32,22 @@ month, so its `idr_month` is its amount in rupiah.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
-from types import MappingProxyType
 from typing import Any
 
 import ahocorasick  # type: ignore[import-not-found]  # C extension without type stubs
 import emoji
-import phonenumbers
-from price_parser.parser import parse_number
 
+from lindungi.screening import contacts, money
 from lindungi.screening import lexicon as lx
+from lindungi.screening.money import DEFAULT_RATES_IDR, Money
 
 __all__ = ["DEFAULT_RATES_IDR", "Cue", "Money", "OfferFacts", "Place", "analyse_offer"]
-
-# Rupiah per unit of currency, approximate: pass `rates` to `analyse_offer` for current ones.
-DEFAULT_RATES_IDR: Mapping[str, float] = MappingProxyType(dict(lx.RATES_IDR))
-# Working days and hours assumed when pay is stated per day, week, year or hour.
-_PER_MONTH = {"month": 1.0, "day": 26.0, "week": 52 / 12, "year": 1 / 12, "hour": 8.0 * 26.0}
-
-
-@dataclass(frozen=True, slots=True)
-class Money:
-    """An amount of pay or of a fee, as written and normalised to rupiah per month."""
-
-    text: str
-    currency: str
-    amount: float
-    low: float
-    period: str
-    idr_month: int
-    kind: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,249 +208,9 @@ def _as_written(phrase: str, norm: str, low: str) -> str:
     return norm[m.start() : m.end()] if m else phrase
 
 
-# --- money ------------------------------------------------------------------------------
-def _alternation(words: Iterable[str]) -> str:
-    ordered = sorted(set(words), key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
-
-
-_CUR = _alternation(lx.CURRENCY_PREFIXES)
-_SUF = _alternation(lx.CURRENCY_SUFFIXES)
-_MUL = _alternation(lx.MULTIPLIERS)
-# Patterns start with a digit so `re` can skip quickly to the candidates; a currency
-# written before the number is looked for behind it.
-_NUM = r"\d(?:\d{0,2}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d{0,14}(?:[.,]\d{1,2})?)(?!\d)"
-_MONEY = re.compile(
-    rf"(?P<n1>{_NUM})(?:[ \t]*(?P<m1>{_MUL})(?![a-z]))?(?:[ \t]*(?P<s1>{_SUF})(?![a-z]))?"
-    r"(?:[ \t]*(?:-+|–|—|~|s/d|s\.d\.?|(?:sd|sampai|hingga|to|until)(?![a-z]))[ \t]*"
-    rf"(?:(?P<c2>{_CUR})[ \t]*)?(?P<n2>{_NUM})(?:[ \t]*(?P<m2>{_MUL})(?![a-z]))?"
-    rf"(?:[ \t]*(?P<s2>{_SUF})(?![a-z]))?)?"
-)
-_CUR_BEFORE = re.compile(rf"(?<![\w.,])(?P<c1>{_CUR})[ \t]*$")
-_CUR_LAST = frozenset(c[-1] for c in lx.CURRENCY_PREFIXES)
-_PERIOD_AFTER = re.compile(
-    r"(?:,-+|,00)?[ \t]*(?:/[ \t]*|(?:per|tiap|setiap|each|a|an)[ \t]+|per|se)?"
-    rf"(?P<p>{_alternation(lx.PERIODS)})(?![a-z])"
-)
-# Labels and period words in the few words before an amount; the nearest label wins.
-_BEFORE = re.compile(
-    rf"\b(?:(?P<fee>{_alternation(lx.FEE_LABELS)})|(?P<salary>{_alternation(lx.SALARY_LABELS)})"
-    rf"|(?P<other>{_alternation(lx.OTHER_LABELS)})|(?P<per>{_alternation(lx.PERIODS_BEFORE)}))\b"
-)
-_FEE_AFTER = re.compile(
-    rf"[ \t]*[-:(]?[ \t]*(?:{_alternation(p for f in lx.FEE_AFTER for p in _expand(f))})\b"
-)
-_WINDOW = 40  # characters looked at before an amount for its label
-
-
-def _number(text: str) -> float | None:
-    if text.isdigit():
-        return float(text)
-    value = parse_number(text)  # "17.000.000", "1,5", "1,200.50"
-    return None if value is None else float(value)
-
-
-def _currency(prefix: str | None, suffix: str | None) -> str | None:
-    return lx.CURRENCY_PREFIXES.get(prefix or "") or lx.CURRENCY_SUFFIXES.get(suffix or "")
-
-
-def _one_money(
-    m: re.Match[str], norm: str, low: str, prev_end: int, rates: Mapping[str, float] | None
-) -> tuple[Money, int] | None:
-    """The amount at `m` and where it ends, or None when it is no money or has no rate."""
-    n1_text, m1, s1, c2, n2_text, m2, s2 = m.group("n1", "m1", "s1", "c2", "n2", "m2", "s2")
-    start = m.start()
-    j = start
-    while j > prev_end and low[j - 1] in " \t":
-        j -= 1
-    before = None
-    if j > prev_end and low[j - 1] in _CUR_LAST:
-        before = _CUR_BEFORE.search(low, max(prev_end, j - 4), start)
-    if before is not None:
-        start = before.start()
-    elif start and (low[start - 1].isalnum() or low[start - 1] in "._,"):
-        return None  # digits glued to a word or inside a longer number
-    digits = n1_text.replace(".", "").replace(",", "")
-    bare = before is None and not (m1 or s1 or c2 or m2 or s2)
-    if bare and (len(digits) < 6 or len(digits) > 9 or digits[0] == "0"):
-        return None  # a bare number is pay only from 100,000 and only when it is no phone
-    n1 = _number(n1_text)
-    if n1 is None:
-        return None
-    mul1 = lx.MULTIPLIERS.get(m1 or "")
-    cur = _currency(before["c1"] if before else None, s1)
-    lo = hi = n1 * (mul1 or 1.0)
-    multiplied, end = mul1 is not None, max(m.end("n1"), m.end("m1"), m.end("s1"))
-    n2 = _number(n2_text) if n2_text else None
-    if n2 is not None:  # a range: "8-12 jt", "$800 - $1,200"
-        mul2 = lx.MULTIPLIERS.get(m2 or "")
-        cur2 = _currency(c2, s2)
-        a = mul1 or mul2
-        b = mul2 or (mul1 if n2 < 1000 else None)
-        r_lo, r_hi = n1 * (a or 1.0), n2 * (b or 1.0)
-        if (cur is None or cur2 is None or cur == cur2) and 0 < r_lo < r_hi <= 20 * r_lo:
-            lo, hi, cur, end = r_lo, r_hi, cur or cur2, m.end()
-            multiplied = a is not None or b is not None
-    label, other, period = None, False, "month"
-    for w in _BEFORE.finditer(low, max(prev_end, start - _WINDOW), start):
-        if w.lastgroup == "per":  # "gaji harian 150rb"; not "harian ..., gaji 12jt"
-            period = lx.PERIODS_BEFORE[w[0]]
-        elif w.lastgroup == "other":
-            other = True
-        else:
-            label, other, period = w, False, "month"
-    if other and (label is None or label.lastgroup == "salary"):
-        return None  # the price of a ticket, a visa, meals: nobody's pay, no fee asked
-    if cur is None:
-        if not multiplied and (label is None or hi < 100_000):
-            return None
-        cur = "IDR"
-    elif cur == "IDR" and not multiplied and hi < 1000:
-        return None
-    rate = rates.get(cur) if rates is not None else None
-    if rate is None:
-        rate = DEFAULT_RATES_IDR.get(cur)
-    after = _PERIOD_AFTER.match(low, end)
-    if after is not None:
-        word = after["p"]
-        period = "day" if word == "hr" and cur == "IDR" else lx.PERIODS[word]
-        end = after.end()
-    try:
-        idr = hi * float(rate) * _PER_MONTH[period] if rate is not None else math.nan
-    except (TypeError, ValueError):
-        idr = math.nan
-    if not (math.isfinite(idr) and math.isfinite(lo)):
-        return None
-    if label is not None:
-        kind, start = ("fee" if label.lastgroup == "fee" else "salary"), label.start()
-    else:
-        kind = "fee" if _FEE_AFTER.match(low, end) else "salary"
-    return Money(" ".join(norm[start:end].split()), cur, hi, lo, period, round(idr), kind), end
-
-
-def _moneys(
-    norm: str, low: str, rates: Mapping[str, float] | None
-) -> tuple[list[Money], list[tuple[int, int]]]:
-    found: list[Money] = []
-    spans: list[tuple[int, int]] = []
-    prev_end = 0
-    for m in _MONEY.finditer(low):
-        read = _one_money(m, norm, low, prev_end, rates)
-        if read is not None:
-            found.append(read[0])
-            spans.append((m.start(), read[1]))
-            prev_end = read[1]
-    return found, spans
-
-
-# --- phones, handles, hours, age ----------------------------------------------------------
-_PHONE = re.compile(r"[+\d](?:[ .\-()/]{0,2}\d){7,15}(?!\d)")
-_NON_DIGIT = re.compile(r"\D")
-_INTL_PREFIXES = ("62", "855", "95", "856", "63", "66", "60")
-# Literal-first patterns let `re` skip ahead fast; what comes before is checked by hand.
-_HANDLE = re.compile(r"@(?<![\w@.]@)([a-z][a-z0-9_]{2,31})(?![\w@]|\.[a-z])")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_TME = re.compile(r"\.me/(?!joinchat\b|addstickers\b|share\b)([a-z][a-z0-9_]{2,31})")
-_RANGE = r"[ \t]*(?:-|–|s/d|sampai|to)[ \t]*"
-_HOUR_WORDS = re.compile(r"(?:jam kerja|working hours|jam|jm|hours?|hrs?|shift|pukul)(?![a-z])")
-_HOURS_NUMBER = re.compile(rf"(?<![\d.,:])(?P<a>\d\d?)(?:{_RANGE}(?P<b>\d\d?))?[ \t]*$")
-_HOURS_WORK = re.compile(r"(?:jam kerja|kerja|kerjanya|shift|work|working)[ \t]*:?[ \t]*$")
-_HOURS_DAY = re.compile(
-    r"(?![a-z])(?:[ \t]*(?:/[ \t]*|per[ \t]*|se|a[ \t]+|in[ \t]+a[ \t]+)(?:hari|day|shift)(?![a-z])"
-    r"|[ \t]+(?:daily|sehari|perhari)\b)"
-)
-_CLOCK = re.compile(rf"[ \t]*:?[ \t]*(?:pukul[ \t]*)?(\d\d?)[.:](\d\d){_RANGE}(\d\d?)[.:](\d\d)")
-_AGE = re.compile(
-    r"(?:usia|umur|aged?)[ \t]*(?:min(?:imal|imum)?\.?|dari|mulai|from)?[ \t]*:?[ \t]*"
-    rf"(?P<a>\d\d?)(?![\d.,]?\d)(?![ \t]*(?:jt|juta|rb|ribu|k\b|%|jam))(?:{_RANGE}\d\d?)?"
-    r"|min(?:imal|imum)?\.?[ \t]*:?[ \t]*(?P<b>\d\d?)[ \t]*(?:tahun|thn|th|years?|yrs?)\b"
-)
-_AGE_HINTS = ("usia", "umur", "age", " min ", " min.", " min:", "minimal", "minimum")
+# Words after an amount that make it a fee ("$500 deposit"), read as matching keys.
+_FEE_AFTER = money.fee_after_pattern(p for f in lx.FEE_AFTER for p in _expand(f))
 _GAME_CONTEXT = (" chat", " player", " pemain")
-
-
-@lru_cache(maxsize=8192)
-def _e164(candidate: str, region: str | None) -> str | None:
-    try:
-        number = phonenumbers.parse(candidate, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def _phones(text: str) -> list[str]:
-    out: list[str] = []
-    for m in _PHONE.finditer(text):
-        s = m.start()
-        prev = text[s - 1] if s else " "
-        if prev.isalnum() or prev in "+_" or (prev in ".," and text[s - 2 : s - 1].isdigit()):
-            continue  # glued to a word or inside a longer number
-        digits = _NON_DIGIT.sub("", m[0])
-        if len(digits) < 9:
-            continue
-        # Indonesian mobiles, the common case, need no parsing: phonenumbers gives the
-        # same E.164 for "08" + 8 to 11 digits (the tests check this).
-        nsn = digits[1:] if digits[:2] == "08" else digits[2:] if digits[:3] == "628" else ""
-        if 9 <= len(nsn) <= 12:
-            phone: str | None = "+62" + nsn
-        elif m[0][0] == "+":
-            phone = _e164("+" + digits, None)
-        elif digits[0] == "0":
-            phone = _e164(digits, "ID")
-        elif len(digits) >= 10 and digits.startswith(_INTL_PREFIXES):
-            phone = _e164("+" + digits, None)
-        else:
-            continue
-        if phone is not None:
-            out.append(phone)
-    return out
-
-
-def _telegram_link(low: str, dot: int) -> bool:
-    """Whether ".me/" at `dot` follows "t" or "telegram" ("t.me/name")."""
-    before = " " + low[max(0, dot - 9) : dot]
-    return before.endswith("telegram") or (before[-1] == "t" and not before[-2].isalnum())
-
-
-def _hours(low: str) -> tuple[int, int, str] | None:
-    """The longest working day stated: (hours, position, phrase). "12 jam" counts only with
-    a word of work before it or a day after it ("kerja 12 jam", "14 jam/hari"); a clock
-    range counts after "jam kerja", "jam", "shift" ("jam kerja 08.00-20.00")."""
-    best: tuple[int, int, str] | None = None
-    for w in _HOUR_WORDS.finditer(low):
-        s, e = w.span()
-        if s and low[s - 1].isalpha():
-            continue
-        hours, start, end = 0, s, e
-        number = _HOURS_NUMBER.search(low, max(0, s - 14), s)
-        if number is not None and not w[0].startswith(("jam ", "working", "shift", "pukul")):
-            work = _HOURS_WORK.search(low, max(0, number.start() - 12), number.start())
-            day = _HOURS_DAY.match(low, e)
-            if work is not None or day is not None:
-                hours = max(int(number["a"]), int(number["b"] or 0))
-                start = work.start() if work is not None else number.start()
-                end = day.end() if day is not None else e
-        elif w[0] != "jm" and not w[0].startswith("h") and (clock := _CLOCK.match(low, e)):
-            h1, m1, h2, m2 = (int(x) for x in clock.groups())
-            if h1 <= 24 and h2 <= 24 and m1 < 60 and m2 < 60:
-                hours, end = ((h2 * 60 + m2) - (h1 * 60 + m1)) % 1440 // 60, clock.end()
-        if 0 < hours <= 24 and (best is None or hours > best[0]):
-            best = (hours, start, low[start:end])
-    return best
-
-
-def _minor_ages(low: str) -> list[tuple[int, str, str]]:
-    """Accepted ages under 18 ("usia 16", "umur 15-17", "minimal 16 tahun")."""
-    if not any(hint in low for hint in _AGE_HINTS):
-        return []
-    found = []
-    for m in _AGE.finditer(low):
-        s = m.start()
-        if (s == 0 or not low[s - 1].isalnum()) and 10 <= int(m["a"] or m["b"]) < 18:
-            found.append((s, "age_minor", m[0].strip()))
-    return found
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -486,20 +226,20 @@ def analyse_offer(text: str, rates: Mapping[str, float] | None = None) -> OfferF
     "bonus" / "biaya", "deposit", "denda", "potong gaji", ...). Never raises on a str.
     """
     norm, low = _fold(text)
-    moneys, spans = _moneys(norm, low, rates)
+    moneys, spans = money.moneys(norm, low, rates, _FEE_AFTER)
     salaries = tuple(m for m in moneys if m.kind == "salary")
     fees = tuple(m for m in moneys if m.kind == "fee")
 
     phone_text = low
     for s, e in spans:  # digits of an amount are never part of a phone number
         phone_text = phone_text[:s] + " " * (e - s) + phone_text[e:]
-    phones = _unique(_phones(phone_text))
-    named = list(_HANDLE.finditer(low)) if "@" in low else []
-    named += [m for m in _TME.finditer(low) if _telegram_link(low, m.start())]
+    phones = _unique(contacts.phones(phone_text))
+    named = list(contacts.HANDLE.finditer(low)) if "@" in low else []
+    named += [m for m in contacts.TME.finditer(low) if contacts.telegram_link(low, m.start())]
     named.sort(key=lambda m: m.start())
     handles = _unique("@" + m[1] for m in named)
     words = low
-    for m in (*named, *(_EMAIL.finditer(low) if "@" in low else ())):
+    for m in (*named, *(contacts.EMAIL.finditer(low) if "@" in low else ())):
         s, e = m.span(len(m.groups()))  # a name says nothing: "@lowker_ln_cepat" is no cue
         words = words[:s] + " " * (e - s) + words[e:]
 
@@ -519,10 +259,10 @@ def analyse_offer(text: str, rates: Mapping[str, float] | None = None) -> OfferF
     roles = _unique(code for _, _, code, _ in roles_h)
 
     positioned = [(s, code, phrase) for s, phrase, code, _ in cues_h]
-    hours = _hours(low)
+    hours = contacts.hours(low)
     if hours is not None and hours[0] >= 12:
         positioned.append((hours[1], "long_hours", hours[2]))
-    positioned.extend(_minor_ages(low))
+    positioned.extend(contacts.minor_ages(low))
     if any(w in key for w in _GAME_CONTEXT):  # a game with players to chat to is gambling
         positioned.extend((s, "gambling", p) for s, p, _, _ in roles_h if p == "game online")
     positioned.sort()

@@ -10,7 +10,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from lindungi.screening.indicators import FUNCTIONS, Case, Mode
+from lindungi.screening.case import Case, Mode
+from lindungi.screening.indicators import FUNCTIONS
 from lindungi.screening.schemas import Action, Band
 
 ACTIONS: dict[Band, Action] = {"low": "proceed", "medium": "interview", "high": "refer"}

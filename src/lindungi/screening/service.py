@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from lindungi.auth.permissions import Permission, Principal
 from lindungi.db import utcnow
 from lindungi.errors import ConflictError, NotFoundError
-from lindungi.screening.indicators import Case
+from lindungi.screening.case import Case
 from lindungi.screening.lookups import Lookups
 from lindungi.screening.models import Referral, Screening, SharedOffer
 from lindungi.screening.offer_text import analyse_offer
