@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from lindungi.errors import ConfigurationError
@@ -59,6 +59,23 @@ class Settings(BaseSettings):
         pattern=r"^\d+/(second|minute|hour|day)$",
         description="Requests per client address to public endpoints, e.g. 30/minute.",
     )
+    currency_rates_idr: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Rupiah per unit of a currency for reading job offers, over the built-in rates; "
+            'JSON, e.g. {"USD": 16250, "MYR": 3600}.'
+        ),
+    )
+
+    @field_validator("currency_rates_idr")
+    @classmethod
+    def _rates_are_codes_and_positive(cls, rates: dict[str, float]) -> dict[str, float]:
+        for code, rate in rates.items():
+            if len(code) != 3 or not code.isalpha() or not code.isupper():
+                raise ValueError(f"currency {code!r}: expected a code such as USD")
+            if not rate > 0:
+                raise ValueError(f"currency {code}: the rate must be positive")
+        return rates
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

@@ -4,15 +4,19 @@ the audit trail, and the public offer check that stores nothing without consent.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from lindungi.api.app import create_app
 from lindungi.audit.models import AuditEntryRow
+from lindungi.errors import ConfigurationError
 from lindungi.recruiters.models import Recruiter
 from lindungi.screening.models import SharedOffer
+from tests_support import make_settings
 
 MakeToken = Callable[..., dict[str, str]]
 TRAVELLER = {
@@ -143,3 +147,22 @@ def test_the_public_offer_check_needs_no_login_and_stores_only_with_consent(
     assert nul.status_code == 422
     assert client.post("/api/v1/public/check-offer",
                        json={"text": "x", "channel": "pigeon"}).status_code == 422  # fmt: skip
+
+
+def test_configured_currency_rates_reach_the_public_check(
+    tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
+    text = "Lowker admin online di Kamboja, gaji $1000 per bulan"
+    rates = {"USD": 20000.0}
+    app = create_app(make_settings(tmp_path, currency_rates_idr=rates), sessions=sessions)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        answer = client.post("/api/v1/public/check-offer", json={"text": text}).json()
+    salary = next(i for i in answer["indicators"] if i["code"] == "salary_implausible")
+    assert salary["evidence"].startswith("Rp 20.000.000 a month for admin")
+    with pytest.raises(ConfigurationError, match=r"currency .usd.: expected a code such as USD"):
+        make_settings(tmp_path, currency_rates_idr={"usd": 16000})
+    with pytest.raises(
+        ConfigurationError,
+        match="LINDUNGI_CURRENCY_RATES_IDR: currency USD: the rate must be positive",
+    ):
+        make_settings(tmp_path, currency_rates_idr={"USD": 0})

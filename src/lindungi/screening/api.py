@@ -8,13 +8,14 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request, status
 
-from lindungi.api.deps import AuditDep, Requires, Router, SessionDep
+from lindungi.api.deps import AuditDep, Requires, Router, SessionDep, get_settings
 from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Principal
 from lindungi.recruiters.public_api import rate_limited
 from lindungi.screening import service
 from lindungi.screening.lookups import Lookups
 from lindungi.screening.models import Referral, Screening
+from lindungi.screening.offer_text import DEFAULT_RATES_IDR
 from lindungi.screening.rulebook import default_rulebook
 from lindungi.screening.schemas import (
     Advice,
@@ -31,6 +32,7 @@ from lindungi.screening.schemas import (
     ScreeningIn,
 )
 from lindungi.screening.sopdoc import rulebook_dict
+from lindungi.settings import Settings
 
 router = Router(tags=["screening"])
 public_router = Router(tags=["public"])
@@ -61,6 +63,11 @@ CONSENT = (
     "I agree that Lindungi keeps the text of this offer to protect others."
 )
 SCREENING_FIELDS = ("person", "trip", "job_offer", "recruiter", "history", "indicators")
+
+
+def _rates(settings: Settings) -> dict[str, float]:
+    """The built-in currency rates with the configured ones over them."""
+    return {**DEFAULT_RATES_IDR, **settings.currency_rates_idr}
 
 
 def _out(screening: Screening, referral: Referral | None = None) -> DeskScreeningOut:
@@ -94,10 +101,11 @@ def _out(screening: Screening, referral: Referral | None = None) -> DeskScreenin
 def screen(
     body: ScreeningIn,
     session: SessionDep,
+    settings: Annotated[Settings, Depends(get_settings)],
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("screenings", "create"))],
 ) -> DeskScreeningOut:
-    screening = service.screen_at_desk(session, body, principal)
+    screening = service.screen_at_desk(session, body, principal, rates=_rates(settings))
     auditor.record(Action.CREATE, "screenings", screening.id, SCREENING_FIELDS)
     return _out(screening)
 
@@ -201,7 +209,8 @@ def check_offer(
     _: Annotated[None, Depends(rate_limited)],
 ) -> PublicOfferOut:
     offer = OfferIn(id="public", text=body.text, channel=body.channel)
-    result = service.evaluate_offer(offer, Lookups(session, dt.date.today(), public=True))
+    lookups = Lookups(session, dt.date.today(), public=True)
+    result = service.evaluate_offer(offer, lookups, rates=_rates(request.app.state.settings))
     if body.share:
         service.share_offer(session, offer, result, CONSENT)
     advice_id, advice_en = ADVICE[result.band]

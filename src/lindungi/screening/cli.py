@@ -62,8 +62,8 @@ TodayOption = Annotated[
 ]
 
 
-def _rates(specs: list[str] | None) -> dict[str, float]:
-    rates = dict(DEFAULT_RATES_IDR)
+def _rates(specs: list[str] | None, db: str | None = None) -> dict[str, float]:
+    rates = {**DEFAULT_RATES_IDR, **settings_for(db).currency_rates_idr}
     for spec in specs or []:
         code, sep, value = spec.partition("=")
         try:
@@ -172,7 +172,7 @@ def screen_command(
     """Screen departures or passport applications (contract 2): one result per line, in
     input order; a line that cannot be read gets {"line", "id", "error"} and exit status 1.
     """
-    options = (_lang(lang), _rates(rate), _today(today), workers)
+    options = (_lang(lang), _rates(rate, db), _today(today), workers)
     with _open(input) as source:
         _batch("screen", source, out, db, options)
 
@@ -192,7 +192,7 @@ def check_offer_command(
     """Check job offers for trafficking indicators (contract 3)."""
     if (input is None) == (text is None):
         raise fail("give either INPUT (a JSON Lines file, or - for stdin) or --text")
-    options = (_lang(lang), _rates(rate), dt.date.today(), workers)
+    options = (_lang(lang), _rates(rate, db), dt.date.today(), workers)
     with ExitStack() as stack:
         source: Iterable[bytes] = (
             [json.dumps({"id": "text", "text": text}).encode()]

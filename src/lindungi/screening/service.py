@@ -83,10 +83,14 @@ def indicators_of(result: Result) -> list[dict[str, Any]]:
 
 
 def screen_at_desk(
-    session: Session, request: ScreeningIn, principal: Principal, today: dt.date | None = None
+    session: Session,
+    request: ScreeningIn,
+    principal: Principal,
+    today: dt.date | None = None,
+    rates: Mapping[str, float] | None = None,
 ) -> Screening:
     """Screen a traveller at a desk and keep the result for the decision and any contest."""
-    result = evaluate(request, Lookups(session, today or dt.date.today()))
+    result = evaluate(request, Lookups(session, today or dt.date.today()), rates=rates)
     screening = Screening(
         reference=request.id,
         request=request.model_dump(mode="json", exclude_none=True),
