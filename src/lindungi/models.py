@@ -2,6 +2,7 @@
 
 from lindungi.audit.models import AuditCheckpoint, AuditEntryRow, AuditNode
 from lindungi.auth.models import Agency, ApiToken, User, UserRole
+from lindungi.cases.models import Case, CaseDetermination, CaseEvent
 from lindungi.db import Base
 from lindungi.identity.models import Judgement, LinkageModel, MatchKey, Membership, Person
 from lindungi.people.models import PersonRecord
@@ -26,6 +27,9 @@ __all__ = [
     "Base",
     "Bond",
     "BondClaim",
+    "Case",
+    "CaseDetermination",
+    "CaseEvent",
     "Complaint",
     "Judgement",
     "Licence",

@@ -24,6 +24,8 @@ from lindungi.audit import service as audit_service
 from lindungi.audit.api import router as audit_router
 from lindungi.audit.signing import load_private_key
 from lindungi.auth.api import router as auth_router
+from lindungi.cases.api import public_router as public_cases_router
+from lindungi.cases.api import router as cases_router
 from lindungi.db import make_engine, session_factory, transaction
 from lindungi.errors import NotInitialisedError
 from lindungi.identity.api import router as identity_router
@@ -139,6 +141,8 @@ def create_app(
     api.include_router(identity_router)
     api.include_router(screening_router)
     api.include_router(public_screening_router)
+    api.include_router(cases_router)
+    api.include_router(public_cases_router)
     app.include_router(api)
 
     def openapi() -> dict[str, Any]:

@@ -84,6 +84,17 @@ _SCREEN = (
 )
 _REFERRALS = (("screenings", "read", Scope.ALL), ("referrals", "read", Scope.ALL))
 
+# Cases: BP2MI and consular case workers run them, read the protected fields (identity,
+# narrative, health, reporter) and record identification; police read cases without
+# those fields; immigration officers open one (a walk-in at the airport).
+_CASEWORK = (
+    ("cases", "create", Scope.ALL),
+    ("cases", "read", Scope.ALL),
+    ("cases", "update", Scope.ALL),
+    ("cases", "identify", Scope.ALL),
+    ("cases", "read_protected", Scope.ALL),
+)
+
 ROLES: dict[str, Role] = {
     r.code: r
     for r in (
@@ -108,7 +119,9 @@ ROLES: dict[str, Role] = {
             "officer",
             "Petugas imigrasi",
             "Immigration officer",
-            _grants(*_SELF, *_REGISTRY, *_PERSONS, *_JUDGE, *_SCREEN),
+            _grants(
+                *_SELF, *_REGISTRY, *_PERSONS, *_JUDGE, *_SCREEN, ("cases", "create", Scope.ALL)
+            ),
             frozenset({"imigrasi"}),
         ),
         Role(
@@ -130,14 +143,21 @@ ROLES: dict[str, Role] = {
             "case_worker",
             "Pendamping kasus",
             "Case worker",
-            _grants(*_SELF, *_REGISTRY, *_PERSONS, *_REFERRALS, ("claims", "file", Scope.ALL)),
+            _grants(
+                *_SELF,
+                *_REGISTRY,
+                *_PERSONS,
+                *_REFERRALS,
+                *_CASEWORK,
+                ("claims", "file", Scope.ALL),
+            ),
             frozenset({"bp2mi", "kemlu"}),
         ),
         Role(
             "consular",
             "Petugas konsuler",
             "Consular officer",
-            _grants(*_SELF, *_REGISTRY, *_PERSONS, *_JUDGE),
+            _grants(*_SELF, *_REGISTRY, *_PERSONS, *_JUDGE, *_CASEWORK),
             frozenset({"kemlu"}),
         ),
         Role(
@@ -145,7 +165,13 @@ ROLES: dict[str, Role] = {
             "Penyidik TPPO",
             "Trafficking investigator",
             _grants(
-                *_SELF, *_REGISTRY, *_NETWORK, ("persons", "read", Scope.ALL), *_JUDGE, *_REFERRALS
+                *_SELF,
+                *_REGISTRY,
+                *_NETWORK,
+                ("persons", "read", Scope.ALL),
+                *_JUDGE,
+                *_REFERRALS,
+                ("cases", "read", Scope.ALL),
             ),
             frozenset({"polri"}),
         ),

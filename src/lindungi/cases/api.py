@@ -1,0 +1,160 @@
+"""HTTP routes of cases: intake, the case as each role may see it, workflow moves (409 with
+the allowed moves), identification, the timeline, and the reporter's status check."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, status
+
+from lindungi.api.deps import AuditDep, Requires, Router, SessionDep
+from lindungi.audit.entry import Action
+from lindungi.auth.permissions import Permission, Principal
+from lindungi.cases import service
+from lindungi.cases.identification import UnknownTermError, facts
+from lindungi.cases.models import PROTECTED, Case
+from lindungi.cases.schemas import (
+    CaseIn,
+    CaseOut,
+    EventOut,
+    IdentificationIn,
+    IdentificationOut,
+    MoveIn,
+    ReportedOut,
+    StatusIn,
+    StatusOut,
+)
+from lindungi.errors import InvalidInputError
+from lindungi.recruiters.public_api import rate_limited
+
+router = Router(tags=["cases"])
+public_router = Router(tags=["public"])
+OPEN_FIELDS = ("channel", "state", "determination", "summary", "country", "city")
+
+
+def _sees_protected(principal: Principal) -> bool:
+    return principal.scope_for(Permission("cases", "read_protected")) is not None
+
+
+def _out(case: Case, protected: bool) -> dict[str, object]:
+    data: dict[str, object] = {
+        "id": case.id, "tracking_no": case.tracking_no, "channel": case.channel,
+        "state": case.state, "state_since": case.state_since,
+        "determination": case.determination, "close_reason": case.close_reason,
+        "agency": case.agency, "country": case.country, "city": case.city,
+        "summary": case.summary, "allowed": list(service.allowed_moves(case)),
+        "protected": protected,
+    }  # fmt: skip
+    if protected:
+        data.update({field: getattr(case, field) for field in PROTECTED})
+    return data
+
+
+@router.post(
+    "/cases",
+    response_model=ReportedOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Open a case from a report; answers its tracking number and secret once",
+)
+def report(
+    body: CaseIn,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("cases", "create"))],
+) -> ReportedOut:
+    reported = service.report(session, body.model_dump(), principal)
+    given = [f for f in PROTECTED if getattr(body, f) is not None]
+    auditor.record(Action.CREATE, "cases", reported.case.id, [*OPEN_FIELDS, *given])
+    shown = _sees_protected(principal)
+    return ReportedOut(**_out(reported.case, shown), secret=reported.secret)
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut, summary="A case, as your role may see it")
+def get_case(
+    case_id: int,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("cases", "read"))],
+) -> CaseOut:
+    case = service.get_case(session, case_id, principal)
+    shown = _sees_protected(principal)
+    auditor.record(Action.READ, "cases", case_id, [*OPEN_FIELDS, *(PROTECTED if shown else ())])
+    return CaseOut(**_out(case, shown))
+
+
+@router.post(
+    "/cases/{case_id}/moves",
+    response_model=CaseOut,
+    summary="Take one step of the workflow (409 names the allowed moves)",
+)
+def move(
+    case_id: int,
+    body: MoveIn,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("cases", "update"))],
+) -> CaseOut:
+    case = service.move(session, case_id, body.action, body.reason, principal, body.close_reason)
+    auditor.record(Action.TRANSITION, "cases", case_id, ("state",), purpose=body.reason)
+    return CaseOut(**_out(case, _sees_protected(principal)))
+
+
+@router.post(
+    "/cases/{case_id}/identification",
+    response_model=IdentificationOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Record victim identification: the determination beside what the facts suggest",
+)
+def identify(
+    case_id: int,
+    body: IdentificationIn,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("cases", "identify"))],
+) -> IdentificationOut:
+    try:
+        observed = facts(body.indicators, body.acts, body.means, body.purposes,
+                         child=body.child, interview_complete=body.interview_complete)  # fmt: skip
+    except UnknownTermError as error:
+        raise InvalidInputError(str(error)) from None
+    row, _ = service.identify(session, case_id, observed, body.determination, body.reason,
+                              principal)  # fmt: skip
+    auditor.record(Action.CREATE, "case_determinations", row.id, ("determination",),
+                   purpose=body.reason)  # fmt: skip
+    case = service.get_case(session, case_id, principal)
+    return IdentificationOut(
+        id=row.id, determination=row.determination, suggested=row.suggested,
+        suggestion_reasons=row.suggestion_reasons, decided_by=row.decided_by,
+        decided_at=row.decided_at, allowed=list(service.allowed_moves(case)),
+    )  # fmt: skip
+
+
+@router.get("/cases/{case_id}/timeline", response_model=list[EventOut], summary="A case's timeline")
+def timeline(
+    case_id: int,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("cases", "read"))],
+) -> list[EventOut]:
+    service.get_case(session, case_id, principal)
+    auditor.record(Action.READ, "cases", case_id, ("timeline",))
+    return [
+        EventOut(at=e.at, actor=e.actor, agency=e.agency, action=e.action,
+                 from_state=e.from_state, to_state=e.to_state, reason=e.reason)
+        for e in service.timeline(session, case_id)
+    ]  # fmt: skip
+
+
+@public_router.post(
+    "/public/case-status",
+    response_model=StatusOut,
+    summary="A reporter checks a case's stage with its tracking number and secret",
+)
+def case_status(
+    body: StatusIn,
+    session: SessionDep,
+    _: Annotated[None, Depends(rate_limited)],
+) -> StatusOut:
+    found = service.public_status(session, body.tracking_no, body.secret)
+    return StatusOut(tracking_no=found.tracking_no, stage=found.stage,
+                     updated_on=found.updated_on)  # fmt: skip

@@ -1,0 +1,98 @@
+"""Tables of cases: the case with its protected fields, its timeline (append-only) and the
+victim-identification determinations recorded on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lindungi.cases.workflow import CloseReason, Determination, State
+from lindungi.db import Base, UtcDateTime, utcnow
+
+CHANNELS = ("hotline", "family", "sos", "alert", "screening_referral", "ngo",
+            "foreign_authority", "walk_in")  # fmt: skip
+STATES = tuple(s.value for s in State)
+DETERMINATIONS = tuple(d.value for d in Determination)
+CLOSE_REASONS = tuple(r.value for r in CloseReason)
+#: Fields only the roles that need them may read (``cases:read_protected``); every read
+#: of them is audited by name.
+PROTECTED = ("full_name", "birth_date", "nik", "passport_no", "narrative", "health",
+             "reporter_name", "reporter_contact")  # fmt: skip
+
+
+class Case(Base):
+    """A troubled citizen's case, from the first report to reintegration."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint(f"channel IN {CHANNELS}", name="channel"),
+        CheckConstraint(f"state IN {STATES}", name="state"),
+        CheckConstraint(f"determination IN {DETERMINATIONS}", name="determination"),
+        CheckConstraint(f"close_reason IN {CLOSE_REASONS}", name="close_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tracking_no: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(255))
+    channel: Mapped[str] = mapped_column(String(24))
+    state: Mapped[str] = mapped_column(String(24), index=True)
+    state_since: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    determination: Mapped[str | None] = mapped_column(String(20))
+    close_reason: Mapped[str | None] = mapped_column(String(20))
+    agency: Mapped[str] = mapped_column(String(16), index=True)  # the agency handling it
+    country: Mapped[str | None] = mapped_column(String(2))  # where the person is (coarse)
+    city: Mapped[str | None] = mapped_column(String(100))
+    summary: Mapped[str] = mapped_column(Text)  # what anyone on the case may read
+    # Protected: the person, their account and their health; the reporter.
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    nik: Mapped[str | None] = mapped_column(String(32))
+    passport_no: Mapped[str | None] = mapped_column(String(16))
+    narrative: Mapped[str | None] = mapped_column(Text)
+    health: Mapped[str | None] = mapped_column(Text)
+    reporter_name: Mapped[str | None] = mapped_column(String(200))
+    reporter_contact: Mapped[str | None] = mapped_column(String(200))
+    screening_referral_id: Mapped[int | None] = mapped_column(ForeignKey("screening_referrals.id"))
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class CaseEvent(Base):
+    """One step of a case's timeline (append-only)."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    agency: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class CaseDetermination(Base):
+    """A victim-identification determination, with who decided and why (append-only: the
+    latest one holds)."""
+
+    __tablename__ = "case_determinations"
+    __table_args__ = (CheckConstraint(f"determination IN {DETERMINATIONS}", name="value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    determination: Mapped[str] = mapped_column(String(20))
+    indicators: Mapped[list[str]] = mapped_column(JSON)
+    elements: Mapped[dict[str, Any]] = mapped_column(JSON)  # acts, means, purposes, child
+    suggested: Mapped[str] = mapped_column(String(20))  # what the facts pointed to
+    suggestion_reasons: Mapped[list[str]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(64))
+    agency: Mapped[str] = mapped_column(String(16))
+    decided_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,0 +1,134 @@
+"""What crosses the cases API: intake, moves, identification, the case as each role may
+see it, and the reporter's status answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from lindungi.cases.workflow import CloseReason, Determination
+
+Channel = Literal["hotline", "family", "sos", "alert", "screening_referral", "ngo",
+                  "foreign_authority", "walk_in"]  # fmt: skip
+Text = str | None
+
+
+class CaseIn(BaseModel):
+    """A report. ``summary`` is what anyone on the case may read: keep names, health and
+    the person's account in the protected fields."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    channel: Channel
+    summary: str = Field(min_length=3, max_length=2000, pattern=r"^[^\x00]*$")
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    city: str | None = Field(default=None, max_length=100)
+    full_name: str | None = Field(default=None, max_length=200)
+    birth_date: dt.date | None = None
+    nik: str | None = Field(default=None, max_length=32)
+    passport_no: str | None = Field(default=None, max_length=16)
+    narrative: str | None = Field(default=None, max_length=20_000, pattern=r"^[^\x00]*$")
+    health: str | None = Field(default=None, max_length=5000, pattern=r"^[^\x00]*$")
+    reporter_name: str | None = Field(default=None, max_length=200)
+    reporter_contact: str | None = Field(default=None, max_length=200)
+
+
+class MoveIn(BaseModel):
+    """One step of the workflow, with the reason that goes into the timeline."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: str = Field(min_length=1, max_length=40)
+    reason: str = Field(min_length=3, max_length=2000)
+    close_reason: CloseReason | None = None
+
+
+class IdentificationIn(BaseModel):
+    """What the interview found, and the determination the officer records."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    indicators: list[str] = Field(default_factory=list, max_length=20)
+    acts: list[str] = Field(default_factory=list, max_length=10)
+    means: list[str] = Field(default_factory=list, max_length=20)
+    purposes: list[str] = Field(default_factory=list, max_length=10)
+    child: bool = False
+    interview_complete: bool = False
+    determination: Determination
+    reason: str = Field(min_length=3, max_length=4000)
+
+
+class CaseOut(BaseModel):
+    """A case as the caller may see it: protected fields only for the roles that need them
+    (``protected`` says whether they were included)."""
+
+    id: int
+    tracking_no: str
+    channel: str
+    state: str
+    state_since: dt.datetime
+    determination: str | None
+    close_reason: str | None
+    agency: str
+    country: str | None
+    city: str | None
+    summary: str
+    allowed: list[str]
+    protected: bool
+    full_name: Text = None
+    birth_date: dt.date | None = None
+    nik: Text = None
+    passport_no: Text = None
+    narrative: Text = None
+    health: Text = None
+    reporter_name: Text = None
+    reporter_contact: Text = None
+
+
+class ReportedOut(CaseOut):
+    """A new case with the reporter's secret, shown this once."""
+
+    secret: str
+
+
+class IdentificationOut(BaseModel):
+    """The recorded determination beside what the facts suggested."""
+
+    id: int
+    determination: str
+    suggested: str
+    suggestion_reasons: list[str]
+    decided_by: str
+    decided_at: dt.datetime
+    allowed: list[str]
+
+
+class EventOut(BaseModel):
+    """One step of the timeline."""
+
+    at: dt.datetime
+    actor: str
+    agency: str
+    action: str
+    from_state: str | None
+    to_state: str
+    reason: str
+
+
+class StatusIn(BaseModel):
+    """The reporter's tracking number and secret."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tracking_no: str = Field(min_length=4, max_length=20)
+    secret: str = Field(min_length=4, max_length=40)
+
+
+class StatusOut(BaseModel):
+    """Where the case stands, and nothing more."""
+
+    tracking_no: str
+    stage: str
+    updated_on: dt.date
