@@ -9,6 +9,7 @@ import typer
 
 from lindungi.audit.cli import audit_app
 from lindungi.auth.cli import tokens_app, users_app
+from lindungi.cases.cli import cases_app
 from lindungi.clitools import DbOption, engine_for, fail, friendly_errors, settings_for
 from lindungi.db import safe_url, session_factory, transaction
 from lindungi.identity.cli import identity_app, link_command
@@ -35,6 +36,7 @@ app.add_typer(identity_app, name="identity")
 app.command("screen")(screen_command)
 app.command("check-offer")(check_offer_command)
 app.add_typer(screening_app, name="screening")
+app.add_typer(cases_app, name="cases")
 
 HostOption = Annotated[
     str | None, typer.Option(help="Address to listen on (default: LINDUNGI_HOST or 127.0.0.1).")
