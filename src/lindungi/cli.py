@@ -114,6 +114,7 @@ def demo(
             report = demo_service.load(session, scenario)
             index = demo_service.load_identities(session, seed=seed, people=people)
             screened = demo_service.load_screenings(session, scenario, min(people, 60))
+            opened = demo_service.load_cases(session, scenario)
             logins = demo_service.issue_logins(
                 session, scenario, dt.timedelta(days=settings.token_ttl_days)
             )
@@ -134,6 +135,10 @@ def demo(
     typer.echo(
         f"screening: {screened.added} departures screened at the imigrasi desk; "
         f"{bands}; {screened.referrals} referred to BP2MI"
+    )
+    typer.echo(
+        f"cases: {opened.added} synthetic cases opened; "
+        f"{sum(opened.by_state.values())} in {len(opened.by_state)} stages"
     )
     typer.echo(f"hub: {url}   API: {url}/api/v1   OpenAPI: {url}/openapi.json")
     typer.echo("demo logins (synthetic; for this demo only):")

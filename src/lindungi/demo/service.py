@@ -335,3 +335,54 @@ def load_screenings(session: Session, scenario: DemoScenario, count: int) -> Scr
         bands[band] = bands.get(band, 0) + 1
     referrals = len(list(session.scalars(select(Referral.id))))
     return ScreeningReport(added, bands, referrals)
+
+
+@dataclass(frozen=True)
+class CasesReport:
+    """What loading the synthetic cases did."""
+
+    added: int
+    by_state: dict[str, int]
+
+
+def load_cases(session: Session, scenario: DemoScenario) -> CasesReport:
+    """Open the synthetic cases at the BP2MI desk and walk each to its stage through the
+    real workflow. Idempotent: cases already there (by their demo marker) are kept."""
+    from lindungi.auth.permissions import Principal
+    from lindungi.cases import service as cases
+    from lindungi.cases.identification import facts
+    from lindungi.cases.models import Case
+    from lindungi.cases.workflow import CloseReason, Determination
+    from lindungi.demo.cases import NOT_VICTIM_FACTS, VICTIM_FACTS, demo_cases
+
+    worker = session.scalar(select(User).where(User.username == "bp2mi.caseworker"))
+    if worker is None:
+        return CasesReport(0, {})
+    desk = Principal.of(worker.id, worker.username, worker.agency_code, ("case_worker",), None)
+    known = set(session.scalars(select(Case.summary).where(Case.synthetic.is_(True))))
+    added = 0
+    for item in demo_cases(scenario):
+        if item.fields["summary"] in known:
+            continue
+        case = cases.report(session, item.fields, desk).case
+        for step in item.steps:
+            action, _, detail = step.partition(":")
+            if action == "identify":
+                victim = detail == "victim"
+                observed = facts(**(VICTIM_FACTS if victim else NOT_VICTIM_FACTS))
+                decided = Determination.VICTIM if victim else Determination.NOT_VICTIM
+                cases.identify(session, case.id, observed, decided,
+                               "wawancara identifikasi (demo sintetis)", desk)  # fmt: skip
+            else:
+                why = CloseReason(detail) if detail else None
+                cases.move(session, case.id, action, "langkah demo sintetis", desk, why)
+        added += 1
+    if added:
+        audit.record(
+            session, audit.SYSTEM, Action.CREATE, "cases", f"demo:seed={scenario.seed}",
+            fields=["case"], purpose="load the synthetic demonstration scenario",
+        )  # fmt: skip
+    by_state: dict[str, int] = {}
+    for state in session.scalars(select(Case.state).where(Case.synthetic.is_(True))):
+        by_state[state] = by_state.get(state, 0) + 1
+    return CasesReport(added, by_state)
