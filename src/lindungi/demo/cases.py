@@ -37,6 +37,13 @@ _STORIES = (
     ("ngo", "LA", "Golden Triangle SEZ", "Rujukan LSM: kelompok 6 WNI di kawasan ekonomi"),
     ("foreign_authority", "PH", "Pasay", "Rujukan polisi setempat: WNI dalam razia POGO"),
 )
+#: The one the interview finds not a victim: an overstay, handled administratively.
+_OVERSTAY = (
+    "walk_in",
+    "MY",
+    "Johor Bahru",
+    "Melebihi izin tinggal, bekerja di warung atas kemauan sendiri, ingin pulang",
+)
 #: What the interviewer found, for a potential victim and for a person who is not one.
 VICTIM_FACTS: dict[str, Any] = {
     "indicators": ["retention_of_documents", "deception", "excessive_overtime"],
@@ -60,7 +67,9 @@ def demo_cases(scenario: DemoScenario) -> list[DemoCase]:
     people = list(scenario.people[-len(_PATHS) :])
     out = []
     for n, steps in enumerate(_PATHS):
-        channel, country, city, summary = _STORIES[n % len(_STORIES)]
+        channel, country, city, summary = (
+            _OVERSTAY if "refer_for_deportation" in steps else _STORIES[n % len(_STORIES)]
+        )
         person = people[n % len(people)] if people else None
         fields: dict[str, Any] = {
             "channel": channel, "country": country, "city": city,
