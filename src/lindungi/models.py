@@ -2,7 +2,7 @@
 
 from lindungi.audit.models import AuditCheckpoint, AuditEntryRow, AuditNode
 from lindungi.auth.models import Agency, ApiToken, User, UserRole
-from lindungi.cases.models import Case, CaseDetermination, CaseEvent
+from lindungi.cases.models import Case, CaseDetermination, CaseEvent, CaseReferral
 from lindungi.db import Base
 from lindungi.identity.models import Judgement, LinkageModel, MatchKey, Membership, Person
 from lindungi.people.models import PersonRecord
@@ -30,6 +30,7 @@ __all__ = [
     "Case",
     "CaseDetermination",
     "CaseEvent",
+    "CaseReferral",
     "Complaint",
     "Judgement",
     "Licence",

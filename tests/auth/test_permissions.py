@@ -44,8 +44,8 @@ def test_check_roles_accepts_and_normalises(
         (
             "bp2mi",
             ["superuser"],
-            "unknown role 'superuser'; known roles: admin, analyst, auditor, case_worker, "
-            "consular, investigator, licensing, officer",
+            "unknown role 'superuser'; known roles: admin, analyst, auditor, case_supervisor, "
+            "case_worker, consular, investigator, licensing, officer",
         ),
         (
             "kemnaker",

@@ -161,6 +161,21 @@ ROLES: dict[str, Role] = {
             frozenset({"kemlu"}),
         ),
         Role(
+            "case_supervisor",
+            "Supervisor kasus",
+            "Case supervisor",
+            _grants(
+                *_SELF,
+                *_REGISTRY,
+                *_PERSONS,
+                *_REFERRALS,
+                *_CASEWORK,
+                ("cases", "override", Scope.ALL),
+                ("claims", "file", Scope.ALL),
+            ),
+            frozenset({"bp2mi", "kemlu"}),
+        ),
+        Role(
             "investigator",
             "Penyidik TPPO",
             "Trafficking investigator",

@@ -12,14 +12,17 @@ from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Permission, Principal
 from lindungi.cases import service
 from lindungi.cases.identification import UnknownTermError, facts
-from lindungi.cases.models import PROTECTED, Case
+from lindungi.cases.models import PROTECTED, Case, CaseReferral
 from lindungi.cases.schemas import (
     CaseIn,
     CaseOut,
+    CaseReferralOut,
     EventOut,
     IdentificationIn,
     IdentificationOut,
     MoveIn,
+    ReferralDecisionIn,
+    ReferralIn,
     ReportedOut,
     StatusIn,
     StatusOut,
@@ -143,6 +146,63 @@ def timeline(
                  from_state=e.from_state, to_state=e.to_state, reason=e.reason)
         for e in service.timeline(session, case_id)
     ]  # fmt: skip
+
+
+def _referral_out(row: CaseReferral) -> CaseReferralOut:
+    return CaseReferralOut.model_validate(row, from_attributes=True)
+
+
+@router.post(
+    "/cases/{case_id}/referrals",
+    response_model=CaseReferralOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Refer a case for a service, with consent or an override (refused otherwise)",
+)
+def refer(
+    case_id: int,
+    body: ReferralIn,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("cases", "update"))],
+) -> CaseReferralOut:
+    row = service.refer(session, case_id, body.model_dump(), principal)
+    auditor.record(Action.CREATE, "case_referrals", row.id, ("service", "basis"),
+                   purpose=body.override_reason or body.note)  # fmt: skip
+    return _referral_out(row)
+
+
+@router.get(
+    "/cases/{case_id}/referrals",
+    response_model=list[CaseReferralOut],
+    summary="A case's referrals",
+)
+def list_referrals(
+    case_id: int,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("cases", "read"))],
+) -> list[CaseReferralOut]:
+    service.get_case(session, case_id, principal)
+    auditor.record(Action.READ, "cases", case_id, ("referrals",))
+    return [_referral_out(r) for r in service.case_referrals(session, case_id)]
+
+
+@router.post(
+    "/case-referrals/{referral_id}/decision",
+    response_model=CaseReferralOut,
+    summary="Accept or reject a referral, or mark the service delivered",
+)
+def decide_referral(
+    referral_id: int,
+    body: ReferralDecisionIn,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("cases", "update"))],
+) -> CaseReferralOut:
+    row = service.decide_referral(session, referral_id, body.decision, body.reason, principal)
+    auditor.record(Action.TRANSITION, "case_referrals", referral_id, ("status",),
+                   purpose=body.reason)  # fmt: skip
+    return _referral_out(row)
 
 
 @public_router.post(

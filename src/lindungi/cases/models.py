@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lindungi.cases.referrals import ReferralStatus, Service
 from lindungi.cases.workflow import CloseReason, Determination, State
 from lindungi.db import Base, UtcDateTime, utcnow
 
@@ -17,6 +18,8 @@ CHANNELS = ("hotline", "family", "sos", "alert", "screening_referral", "ngo",
 STATES = tuple(s.value for s in State)
 DETERMINATIONS = tuple(d.value for d in Determination)
 CLOSE_REASONS = tuple(r.value for r in CloseReason)
+SERVICES = tuple(s.value for s in Service)
+REFERRAL_STATUSES = tuple(s.value for s in ReferralStatus)
 #: Fields only the roles that need them may read (``cases:read_protected``); every read
 #: of them is audited by name.
 PROTECTED = ("full_name", "birth_date", "nik", "passport_no", "narrative", "health",
@@ -96,3 +99,32 @@ class CaseDetermination(Base):
     decided_by: Mapped[str] = mapped_column(String(64))
     agency: Mapped[str] = mapped_column(String(16))
     decided_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class CaseReferral(Base):
+    """A case referred to an agency or an NGO for a service, with how it was justified
+    (the person's consent, or an override and its reason) and the receiver's decision."""
+
+    __tablename__ = "case_referrals"
+    __table_args__ = (
+        CheckConstraint(f"service IN {SERVICES}", name="service"),
+        CheckConstraint(f"status IN {REFERRAL_STATUSES}", name="status"),
+        CheckConstraint("basis IN ('consent', 'override')", name="basis"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    service: Mapped[str] = mapped_column(String(24))
+    to_agency: Mapped[str | None] = mapped_column(String(16))  # a hub agency, or …
+    to_organisation: Mapped[str | None] = mapped_column(String(200))  # … an NGO by name
+    status: Mapped[str] = mapped_column(String(12), default="referred")
+    basis: Mapped[str] = mapped_column(String(8))
+    consent_note: Mapped[str | None] = mapped_column(Text)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+    referred_by: Mapped[str] = mapped_column(String(64))
+    from_agency: Mapped[str] = mapped_column(String(16))
+    referred_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    decision_reason: Mapped[str | None] = mapped_column(Text)

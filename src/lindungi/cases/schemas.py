@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from lindungi.cases.referrals import Service
 from lindungi.cases.workflow import CloseReason, Determination
 
 Channel = Literal["hotline", "family", "sos", "alert", "screening_referral", "ngo",
@@ -132,3 +133,53 @@ class StatusOut(BaseModel):
     tracking_no: str
     stage: str
     updated_on: dt.date
+
+
+class ReferralIn(BaseModel):
+    """A referral for a service: to a hub agency or to an NGO by name, with the person's
+    consent — or an override reason, for those who hold ``cases:override``."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    service: Service
+    to_agency: Literal["imigrasi", "kemnaker", "bp2mi", "kemlu", "polri"] | None = None
+    to_organisation: str | None = Field(default=None, min_length=2, max_length=200)
+    consent: bool
+    consent_note: str | None = Field(default=None, max_length=2000)
+    override_reason: str | None = Field(default=None, min_length=3, max_length=2000)
+    note: str = Field(min_length=3, max_length=2000)
+
+    @model_validator(mode="after")
+    def _one_receiver(self) -> ReferralIn:
+        if (self.to_agency is None) == (self.to_organisation is None):
+            raise ValueError("give either to_agency or to_organisation")
+        return self
+
+
+class ReferralDecisionIn(BaseModel):
+    """The receiver's answer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["accept", "reject", "deliver"]
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+class CaseReferralOut(BaseModel):
+    """A referral and where it stands."""
+
+    id: int
+    case_id: int
+    service: str
+    to_agency: str | None
+    to_organisation: str | None
+    status: str
+    basis: str
+    override_reason: str | None
+    note: str
+    referred_by: str
+    from_agency: str
+    referred_at: dt.datetime
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_reason: str | None

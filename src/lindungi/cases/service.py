@@ -15,11 +15,16 @@ from sqlalchemy.orm import Session
 
 from lindungi.auth.credentials import hash_password, verify_password
 from lindungi.auth.permissions import Permission, Principal
-from lindungi.cases import workflow
+from lindungi.cases import referrals, workflow
 from lindungi.cases.identification import Facts, Suggestion, suggest
-from lindungi.cases.models import Case, CaseDetermination, CaseEvent
+from lindungi.cases.models import Case, CaseDetermination, CaseEvent, CaseReferral
 from lindungi.db import utcnow
-from lindungi.errors import ConflictError, NotFoundError
+from lindungi.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 
 #: Letters and digits that cannot be misread over a telephone line (no 0/O, 1/I/L).
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -189,3 +194,69 @@ def public_status(session: Session, tracking_no: str, secret: str) -> PublicStat
     if not verify_password(stored, secret.strip().upper()) or case is None:
         raise NotFoundError("no case with this tracking number and secret")
     return PublicStatus(case.tracking_no, case.state, case.updated_at.date())
+
+
+def refer(
+    session: Session,
+    case_id: int,
+    fields: dict[str, Any],
+    principal: Principal,
+) -> CaseReferral:
+    """Refer a case for a service, with consent or an override; refused with the reason
+    (and nothing written) otherwise."""
+    case = get_case(session, case_id, principal, "update")
+    if case.state == workflow.State.CLOSED.value:
+        raise ConflictError(f"case {case_id} is closed; reopen it to refer", allowed=[])
+    may_override = principal.scope_for(Permission("cases", "override")) is not None
+    try:
+        basis = referrals.check_consent(
+            bool(fields["consent"]), may_override, fields.get("override_reason")
+        )
+    except referrals.ReferralRefused as refused:
+        if not may_override and fields.get("override_reason"):
+            raise PermissionDeniedError(str(refused)) from None
+        raise InvalidInputError(str(refused)) from None
+    row = CaseReferral(
+        case_id=case.id, service=fields["service"], to_agency=fields.get("to_agency"),
+        to_organisation=fields.get("to_organisation"), basis=basis,
+        consent_note=fields.get("consent_note"),
+        override_reason=fields.get("override_reason") if basis == "override" else None,
+        note=fields["note"], referred_by=principal.username, from_agency=principal.agency,
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    receiver = row.to_agency or row.to_organisation or "?"
+    _event(session, case, f"refer:{row.service}", case.state,
+           f"to {receiver} ({basis}): {row.note}", principal)  # fmt: skip
+    return row
+
+
+def decide_referral(
+    session: Session, referral_id: int, decision: str, reason: str, principal: Principal
+) -> CaseReferral:
+    """The receiver accepts or rejects a referral, or marks the service delivered. An
+    agency decides what was referred to it; an NGO's answer is recorded by the referrer."""
+    row = session.get(CaseReferral, referral_id)
+    if row is None:
+        raise NotFoundError(f"referral {referral_id} not found")
+    decider = row.to_agency or row.from_agency
+    if principal.agency != decider:
+        raise PermissionDeniedError(f"referral {referral_id} is decided by {decider}")
+    try:
+        row.status = referrals.decide(row.status, decision).value
+    except referrals.ReferralRefused as refused:
+        raise ConflictError(str(refused), allowed=[]) from None
+    row.decided_by, row.decided_at, row.decision_reason = principal.username, utcnow(), reason
+    case = session.get(Case, row.case_id)
+    assert case is not None  # a referral always has its case
+    receiver = row.to_agency or row.to_organisation
+    _event(session, case, f"referral:{decision}", case.state,
+           f"{row.service} ({receiver}): {reason}", principal)  # fmt: skip
+    session.flush()
+    return row
+
+
+def case_referrals(session: Session, case_id: int) -> list[CaseReferral]:
+    """A case's referrals in order."""
+    query = select(CaseReferral).where(CaseReferral.case_id == case_id).order_by(CaseReferral.id)
+    return list(session.scalars(query))
