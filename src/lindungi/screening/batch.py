@@ -114,7 +114,7 @@ class Job:
     """What a run does, in a form a worker process can receive."""
 
     kind: Literal["screen", "check-offer"]
-    database_url: str
+    database_url: str | None  # what worker processes open; None: this process only
     today: dt.date
     lang: str = "en"
     rates: Mapping[str, float] | None = None
@@ -160,6 +160,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _start_worker(job: Job) -> None:
+    assert job.database_url is not None  # run() starts workers only for a shareable database
     engine = make_engine(job.database_url, read_only=True)
     _WORKER.update(job=job, lookups=Lookups(session_factory(engine)(), job.today, batch=True))
 
@@ -184,8 +185,11 @@ def run(
     caches) and put back in order; a small input never pays for starting them."""
     chunks = _chunks(lines, chunk)
     first = list(itertools.islice(chunks, WARM_CHUNKS))
-    in_memory = job.database_url.startswith("sqlite") and ":memory:" in job.database_url
-    if workers <= 1 or len(first) < WARM_CHUNKS or in_memory or job.database_url == "sqlite://":
+    url = job.database_url
+    shareable = url is not None and not (url.startswith("sqlite") and (
+        url.rstrip("/") in ("sqlite:", "sqlite:/") or ":memory:" in url
+    ))  # fmt: skip
+    if workers <= 1 or len(first) < WARM_CHUNKS or not shareable:
         for part in itertools.chain(first, chunks):
             answered = answer_chunk(job, part, lookups)
             tally.add(answered.tally)
@@ -215,7 +219,7 @@ def screen_lines(
     rates: Mapping[str, float] | None = None,
 ) -> Iterator[str]:
     """Screen contract-2 lines in this process; yields one output line per input line."""
-    job = Job("screen", "sqlite://", lookups.today, lang, rates)
+    job = Job("screen", None, lookups.today, lang, rates)
     return run(job, lines, lookups, tally)
 
 
@@ -228,5 +232,5 @@ def check_offer_lines(
     rates: Mapping[str, float] | None = None,
 ) -> Iterator[str]:
     """Check contract-3 lines in this process; yields one output line per input line."""
-    job = Job("check-offer", "sqlite://", lookups.today, lang, rates)
+    job = Job("check-offer", None, lookups.today, lang, rates)
     return run(job, lines, lookups, tally)

@@ -37,7 +37,6 @@ MORATORIUM = frozenset(
 )  # fmt: skip
 #: Entries for a short stay; "none" is visa-free entry (Indonesians need no visa in ASEAN).
 SHORT_STAY = ("tourist", "visit", "visa_on_arrival", "none")
-NOT_FOR_WORK = SHORT_STAY
 WORK_VISAS = ("work", "digital_work")
 SOCIAL = ("facebook", "instagram", "tiktok", "telegram", "whatsapp")
 #: Signs in an offer that it is a lawful placement (work visa, official programme, agency).

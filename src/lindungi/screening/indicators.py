@@ -17,7 +17,6 @@ from lindungi.screening.case import (
     IMPLAUSIBLE_SALARY,
     MORATORIUM,
     NO_PLACEMENT,
-    NOT_FOR_WORK,
     SHORT_STAY,
     SOCIAL,
     Case,
@@ -51,7 +50,7 @@ def minor_for_work(case: Case) -> str | None:
 def visa_not_for_work(case: Case) -> str | None:
     """Work on a tourist, visit, on-arrival or no visa, or an offer saying to do so."""
     trip = case.request.trip
-    if trip.visa_type in NOT_FOR_WORK and (trip.purpose == "work" or offered(case)):
+    if trip.visa_type in SHORT_STAY and (trip.purpose == "work" or offered(case)):
         why = "purpose work" if trip.purpose == "work" else "a job offer"
         return f"visa_type {trip.visa_type} with {why}"
     found = cues(case, "tourist_visa_for_work")  # "visit visa now, permit later" too
