@@ -41,8 +41,9 @@ def test_a_case_goes_from_an_sos_to_reintegration(
     cid, tracking, secret = case["id"], case["tracking_no"], case["secret"]
     assert case["state"] == "reported"
     assert case["allowed"] == ["verify", "close"]
-    assert case["narrative"].startswith("Dijanjikan")
-    assert case["protected"] is True
+    assert case["narrative"] is None  # never sent unless asked for, with a purpose
+    assert case["revealed"] == []
+    assert case["may_reveal"] == ["identity", "narrative", "health", "reporter"]
     for action in ("verify", "locate", "coordinate_rescue", "admit_to_shelter"):
         _move(client, worker, cid, action)
     early = client.post(f"/api/v1/cases/{cid}/moves", headers=worker,
@@ -102,7 +103,7 @@ def test_each_role_sees_what_it_needs(client: TestClient, headers_for: MakeHeade
     cid = client.post("/api/v1/cases", headers=worker, json=SOS).json()["id"]
     police = headers_for("penyidik1", "polri", "investigator")
     seen = client.get(f"/api/v1/cases/{cid}", headers=police).json()
-    assert seen["protected"] is False
+    assert seen["revealed"] == seen["may_reveal"] == []
     assert seen["summary"].startswith("SOS")
     assert all(seen[f] is None for f in ("full_name", "narrative", "health", "reporter_name"))
     assert client.post(f"/api/v1/cases/{cid}/moves", headers=police,
@@ -113,7 +114,7 @@ def test_each_role_sees_what_it_needs(client: TestClient, headers_for: MakeHeade
     walk_in = client.post("/api/v1/cases", headers=officer,
                           json={"channel": "walk_in", "summary": "dideportasi, di bandara"})  # fmt: skip
     assert walk_in.status_code == 201
-    assert walk_in.json()["protected"] is False
+    assert walk_in.json()["may_reveal"] == []
 
 
 def test_bad_case_input_names_what_is_allowed(client: TestClient, headers_for: MakeHeaders) -> None:

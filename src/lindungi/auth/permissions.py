@@ -84,15 +84,26 @@ _SCREEN = (
 )
 _REFERRALS = (("screenings", "read", Scope.ALL), ("referrals", "read", Scope.ALL))
 
-# Cases: BP2MI and consular case workers run them, read the protected fields (identity,
-# narrative, health, reporter) and record identification; police read cases without
-# those fields; immigration officers open one (a walk-in at the airport).
+# Cases: BP2MI and consular case workers run them, reveal the person's identity, their
+# account and the reporter, and record identification; health is for those who arrange
+# care (BP2MI case workers and supervisors). Police read cases without protected fields
+# until a case is referred to them, then its identity and account, and record the legal
+# track. Immigration officers open one (a walk-in at the airport).
 _CASEWORK = (
     ("cases", "create", Scope.ALL),
     ("cases", "read", Scope.ALL),
     ("cases", "update", Scope.ALL),
     ("cases", "identify", Scope.ALL),
-    ("cases", "read_protected", Scope.ALL),
+    ("cases", "read_identity", Scope.ALL),
+    ("cases", "read_narrative", Scope.ALL),
+    ("cases", "read_reporter", Scope.ALL),
+)
+_CARE = (("cases", "read_health", Scope.ALL),)
+_POLICE = (
+    ("cases", "read", Scope.ALL),
+    ("cases", "read_identity", Scope.AGENCY),  # the agency's own, and referred to it
+    ("cases", "read_narrative", Scope.AGENCY),
+    ("cases", "legal", Scope.AGENCY),
 )
 
 ROLES: dict[str, Role] = {
@@ -149,6 +160,7 @@ ROLES: dict[str, Role] = {
                 *_PERSONS,
                 *_REFERRALS,
                 *_CASEWORK,
+                *_CARE,
                 ("claims", "file", Scope.ALL),
             ),
             frozenset({"bp2mi", "kemlu"}),
@@ -170,7 +182,10 @@ ROLES: dict[str, Role] = {
                 *_PERSONS,
                 *_REFERRALS,
                 *_CASEWORK,
+                *_CARE,
                 ("cases", "override", Scope.ALL),
+                ("cases", "export", Scope.ALL),
+                ("cases", "escalations", Scope.ALL),
                 ("claims", "file", Scope.ALL),
             ),
             frozenset({"bp2mi", "kemlu"}),
@@ -186,7 +201,7 @@ ROLES: dict[str, Role] = {
                 ("persons", "read", Scope.ALL),
                 *_JUDGE,
                 *_REFERRALS,
-                ("cases", "read", Scope.ALL),
+                *_POLICE,
             ),
             frozenset({"polri"}),
         ),

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, status
+from fastapi import Depends, Query, status
+from sqlalchemy.orm import Session
 
 from lindungi.api.deps import AuditDep, Requires, Router, SessionDep
 from lindungi.audit.entry import Action
-from lindungi.auth.permissions import Permission, Principal
-from lindungi.cases import service
+from lindungi.auth.permissions import Principal
+from lindungi.cases import legal, service
+from lindungi.cases.access import FIELD_GROUPS, PROTECTED
 from lindungi.cases.identification import UnknownTermError, facts
-from lindungi.cases.models import PROTECTED, Case, CaseReferral
+from lindungi.cases.models import Case, CaseReferral
 from lindungi.cases.schemas import (
+    BondClaimIn,
     CaseIn,
     CaseOut,
     CaseReferralOut,
     EventOut,
     IdentificationIn,
     IdentificationOut,
+    LegalIn,
     MoveIn,
     ReferralDecisionIn,
     ReferralIn,
@@ -29,27 +33,31 @@ from lindungi.cases.schemas import (
 )
 from lindungi.errors import InvalidInputError
 from lindungi.recruiters.public_api import rate_limited
+from lindungi.recruiters.schemas import ClaimOut
 
 router = Router(tags=["cases"])
 public_router = Router(tags=["public"])
 OPEN_FIELDS = ("channel", "state", "determination", "summary", "country", "city")
 
 
-def _sees_protected(principal: Principal) -> bool:
-    return principal.scope_for(Permission("cases", "read_protected")) is not None
-
-
-def _out(case: Case, protected: bool) -> dict[str, object]:
+def _out(
+    session: Session, case: Case, principal: Principal, revealed: tuple[str, ...] = ()
+) -> dict[str, object]:
     data: dict[str, object] = {
         "id": case.id, "tracking_no": case.tracking_no, "channel": case.channel,
         "state": case.state, "state_since": case.state_since,
         "determination": case.determination, "close_reason": case.close_reason,
         "agency": case.agency, "country": case.country, "city": case.city,
         "summary": case.summary, "allowed": list(service.allowed_moves(case)),
-        "protected": protected,
+        "legal_stage": case.legal_stage, "restitution": case.restitution,
+        "restitution_ordered_idr": case.restitution_ordered_idr,
+        "restitution_paid_idr": case.restitution_paid_idr or 0,
+        "legal_allowed": list(legal.allowed(service.legal_state(case))),
+        "recruiter_id": case.recruiter_id,
+        "revealed": [g for g in FIELD_GROUPS if set(FIELD_GROUPS[g]) <= set(revealed)],
+        "may_reveal": list(service.may_reveal(session, case, principal)),
     }  # fmt: skip
-    if protected:
-        data.update({field: getattr(case, field) for field in PROTECTED})
+    data.update({field: getattr(case, field) for field in revealed})
     return data
 
 
@@ -68,21 +76,30 @@ def report(
     reported = service.report(session, body.model_dump(), principal)
     given = [f for f in PROTECTED if getattr(body, f) is not None]
     auditor.record(Action.CREATE, "cases", reported.case.id, [*OPEN_FIELDS, *given])
-    shown = _sees_protected(principal)
-    return ReportedOut(**_out(reported.case, shown), secret=reported.secret)
+    return ReportedOut(**_out(session, reported.case, principal), secret=reported.secret)
 
 
-@router.get("/cases/{case_id}", response_model=CaseOut, summary="A case, as your role may see it")
+@router.get(
+    "/cases/{case_id}",
+    response_model=CaseOut,
+    summary="A case; protected field groups only when asked for (reveal=…) with a purpose",
+)
 def get_case(
     case_id: int,
     session: SessionDep,
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("cases", "read"))],
+    reveal: Annotated[
+        list[str], Query(description="Groups to reveal: " + ", ".join(FIELD_GROUPS))
+    ] = [],  # noqa: B006 - FastAPI copies query defaults
+    purpose: Annotated[str | None, Query(min_length=3, max_length=500)] = None,
 ) -> CaseOut:
     case = service.get_case(session, case_id, principal)
-    shown = _sees_protected(principal)
-    auditor.record(Action.READ, "cases", case_id, [*OPEN_FIELDS, *(PROTECTED if shown else ())])
-    return CaseOut(**_out(case, shown))
+    if reveal and not purpose:
+        raise InvalidInputError("purpose: say why you reveal protected fields (it is audited)")
+    fields = service.reveal(session, case, reveal, principal)
+    auditor.record(Action.READ, "cases", case_id, [*OPEN_FIELDS, *fields], purpose=purpose)
+    return CaseOut(**_out(session, case, principal, fields))
 
 
 @router.post(
@@ -99,7 +116,7 @@ def move(
 ) -> CaseOut:
     case = service.move(session, case_id, body.action, body.reason, principal, body.close_reason)
     auditor.record(Action.TRANSITION, "cases", case_id, ("state",), purpose=body.reason)
-    return CaseOut(**_out(case, _sees_protected(principal)))
+    return CaseOut(**_out(session, case, principal))
 
 
 @router.post(
@@ -203,6 +220,60 @@ def decide_referral(
     auditor.record(Action.TRANSITION, "case_referrals", referral_id, ("status",),
                    purpose=body.reason)  # fmt: skip
     return _referral_out(row)
+
+
+@router.post(
+    "/cases/{case_id}/legal",
+    response_model=CaseOut,
+    summary="One step of the legal track: police referral, prosecution, restitution",
+)
+def legal_move(
+    case_id: int,
+    body: LegalIn,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("cases", "read"))],
+) -> CaseOut:
+    case = service.legal_move(session, case_id, body.model_dump(), principal)
+    auditor.record(Action.TRANSITION, "cases", case_id, ("legal_stage", "restitution"),
+                   purpose=body.override_reason or body.reason)  # fmt: skip
+    return CaseOut(**_out(session, case, principal))
+
+
+@router.post(
+    "/cases/{case_id}/bond-claims",
+    response_model=ClaimOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="File the victim's claim on the bond of the recruiter behind the case",
+)
+def file_bond_claim(
+    case_id: int,
+    body: BondClaimIn,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("cases", "update"))],
+) -> ClaimOut:
+    claim = service.file_bond_claim(session, case_id, body.recruiter_id, body.amount_idr,
+                                    body.reason, principal)  # fmt: skip
+    auditor.record(Action.CREATE, "claims", claim.id, ("case_id", "amount_idr"),
+                   purpose=body.reason)  # fmt: skip
+    return ClaimOut.model_validate(claim)
+
+
+@router.get(
+    "/cases/{case_id}/bond-claims",
+    response_model=list[ClaimOut],
+    summary="The claims filed on bonds for a case",
+)
+def list_bond_claims(
+    case_id: int,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("cases", "read"))],
+) -> list[ClaimOut]:
+    service.get_case(session, case_id, principal)
+    auditor.record(Action.READ, "cases", case_id, ("bond_claims",))
+    return [ClaimOut.model_validate(c) for c in service.bond_claims(session, case_id)]
 
 
 @public_router.post(

@@ -6,9 +6,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lindungi.cases.access import PROTECTED
+from lindungi.cases.legal import LegalStage, Restitution
 from lindungi.cases.referrals import ReferralStatus, Service
 from lindungi.cases.workflow import CloseReason, Determination, State
 from lindungi.db import Base, UtcDateTime, utcnow
@@ -20,10 +33,10 @@ DETERMINATIONS = tuple(d.value for d in Determination)
 CLOSE_REASONS = tuple(r.value for r in CloseReason)
 SERVICES = tuple(s.value for s in Service)
 REFERRAL_STATUSES = tuple(s.value for s in ReferralStatus)
-#: Fields only the roles that need them may read (``cases:read_protected``); every read
-#: of them is audited by name.
-PROTECTED = ("full_name", "birth_date", "nik", "passport_no", "narrative", "health",
-             "reporter_name", "reporter_contact")  # fmt: skip
+LEGAL_STAGES = tuple(s.value for s in LegalStage)
+RESTITUTIONS = tuple(r.value for r in Restitution)
+__all__ = ["PROTECTED", "Case", "CaseDetermination", "CaseEscalation", "CaseEvent",
+           "CaseReferral"]  # fmt: skip
 
 
 class Case(Base):
@@ -35,6 +48,8 @@ class Case(Base):
         CheckConstraint(f"state IN {STATES}", name="state"),
         CheckConstraint(f"determination IN {DETERMINATIONS}", name="determination"),
         CheckConstraint(f"close_reason IN {CLOSE_REASONS}", name="close_reason"),
+        CheckConstraint(f"legal_stage IN {LEGAL_STAGES}", name="legal_stage"),
+        CheckConstraint(f"restitution IN {RESTITUTIONS}", name="restitution"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -59,6 +74,13 @@ class Case(Base):
     reporter_name: Mapped[str | None] = mapped_column(String(200))
     reporter_contact: Mapped[str | None] = mapped_column(String(200))
     screening_referral_id: Mapped[int | None] = mapped_column(ForeignKey("screening_referrals.id"))
+    # The recruiter behind the case (for the bond claim and the network), once known.
+    recruiter_id: Mapped[int | None] = mapped_column(ForeignKey("recruiters.id"), index=True)
+    # The legal track, alongside the workflow (``cases.legal``).
+    legal_stage: Mapped[str | None] = mapped_column(String(20))
+    restitution: Mapped[str | None] = mapped_column(String(12))
+    restitution_ordered_idr: Mapped[int | None] = mapped_column(BigInteger)
+    restitution_paid_idr: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -128,3 +150,22 @@ class CaseReferral(Base):
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseEscalation(Base):
+    """A missed stage deadline escalated to someone: written once per case, stage entry
+    and level, so the scheduler may run as often as it likes."""
+
+    __tablename__ = "case_escalations"
+    __table_args__ = (UniqueConstraint("case_id", "state", "state_since", "level"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    state: Mapped[str] = mapped_column(String(24))
+    state_since: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    level: Mapped[int] = mapped_column(Integer)
+    notify: Mapped[str] = mapped_column(String(24))
+    due: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    escalated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)

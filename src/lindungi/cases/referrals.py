@@ -21,6 +21,7 @@ class Service(StrEnum):
     FAMILY_TRACING = "family_tracing"
     ECONOMIC_REINTEGRATION = "economic_reintegration"
     CASE_TRANSFER = "case_transfer"  # the whole case moves to another agency
+    POLICE = "police"  # the criminal case: the legal track's referral (``cases.legal``)
 
 
 class ReferralStatus(StrEnum):

@@ -62,8 +62,8 @@ class IdentificationIn(BaseModel):
 
 
 class CaseOut(BaseModel):
-    """A case as the caller may see it: protected fields only for the roles that need them
-    (``protected`` says whether they were included)."""
+    """A case as the caller may see it: protected fields only when asked for, with a
+    purpose, by a role that may read them (``revealed`` names the groups included)."""
 
     id: int
     tracking_no: str
@@ -77,7 +77,14 @@ class CaseOut(BaseModel):
     city: str | None
     summary: str
     allowed: list[str]
-    protected: bool
+    legal_stage: str | None
+    restitution: str | None
+    restitution_ordered_idr: int | None
+    restitution_paid_idr: int
+    legal_allowed: list[str]
+    recruiter_id: int | None
+    revealed: list[str] = Field(description="The protected field groups included")
+    may_reveal: list[str] = Field(description="The groups the caller could ask for")
     full_name: Text = None
     birth_date: dt.date | None = None
     nik: Text = None
@@ -183,3 +190,30 @@ class CaseReferralOut(BaseModel):
     decided_by: str | None
     decided_at: dt.datetime | None
     decision_reason: str | None
+
+
+class LegalIn(BaseModel):
+    """One step of the legal track. ``refer_to_police`` needs the person's consent or an
+    override reason, like any referral; ``order_restitution`` and ``pay_restitution``
+    need the amount."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    action: Literal["refer_to_police", "open_investigation", "prosecute", "convict", "acquit",
+                    "drop", "request_restitution", "order_restitution",
+                    "refuse_restitution", "pay_restitution"]  # fmt: skip
+    reason: str = Field(min_length=3, max_length=2000)
+    amount_idr: int | None = Field(default=None, gt=0, le=10**13)
+    consent: bool = False
+    consent_note: str | None = Field(default=None, max_length=2000)
+    override_reason: str | None = Field(default=None, min_length=3, max_length=2000)
+
+
+class BondClaimIn(BaseModel):
+    """A victim's claim on the bond of the recruiter behind the case."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    recruiter_id: int = Field(gt=0)
+    amount_idr: int = Field(gt=0, le=10**13)
+    reason: str = Field(min_length=3, max_length=2000)

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lindungi.auth.credentials import hash_password, verify_password
-from lindungi.auth.permissions import Permission, Principal
-from lindungi.cases import referrals, workflow
+from lindungi.auth.permissions import Permission, Principal, Scope
+from lindungi.cases import access, legal, referrals, workflow
 from lindungi.cases.identification import Facts, Suggestion, suggest
 from lindungi.cases.models import Case, CaseDetermination, CaseEvent, CaseReferral
 from lindungi.db import utcnow
@@ -25,6 +25,8 @@ from lindungi.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from lindungi.recruiters import bonds
+from lindungi.recruiters.models import Bond, BondClaim, Recruiter
 
 #: Letters and digits that cannot be misread over a telephone line (no 0/O, 1/I/L).
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -40,6 +42,13 @@ def new_tracking_no() -> str:
     return f"{_code(4)}-{_code(4)}"
 
 
+def _free_tracking_no(session: Session) -> str:
+    tracking = new_tracking_no()
+    while session.scalar(select(Case.id).where(Case.tracking_no == tracking)) is not None:
+        tracking = new_tracking_no()
+    return tracking
+
+
 @dataclass(frozen=True)
 class Reported:
     """A new case and the secret its reporter needs to check its status (shown once)."""
@@ -51,11 +60,8 @@ class Reported:
 def report(session: Session, fields: dict[str, Any], principal: Principal) -> Reported:
     """Open a case from a report (hotline, family, SOS, referral, walk-in)."""
     secret = f"{_code(4)}-{_code(4)}-{_code(4)}"
-    tracking = new_tracking_no()
-    while session.scalar(select(Case.id).where(Case.tracking_no == tracking)) is not None:
-        tracking = new_tracking_no()
     case = Case(
-        tracking_no=tracking,
+        tracking_no=_free_tracking_no(session),
         secret_hash=hash_password(secret),
         state=workflow.State.REPORTED.value,
         agency=principal.agency,
@@ -66,6 +72,46 @@ def report(session: Session, fields: dict[str, Any], principal: Principal) -> Re
     session.flush()
     _event(session, case, "report", None, f"reported through {case.channel}", principal)
     return Reported(case, secret)
+
+
+#: The agency that receives screening referrals and opens their cases.
+SCREENING_RECEIVER = "bp2mi"
+_IDENTITY = ("full_name", "birth_date", "nik", "passport_no")
+
+
+def open_from_screening(
+    session: Session,
+    referral_id: int,
+    request: dict[str, Any],
+    summary: str,
+    principal: Principal,
+) -> Case:
+    """Open the case a screening referral hands to BP2MI: the traveller's identity goes
+    into the protected fields (and nothing of sex, religion, ethnicity or province), the
+    indicators into the summary."""
+    person, trip = request.get("person") or {}, request.get("trip") or {}
+    birth = person.get("birth_date")
+    fields: dict[str, Any] = {f: person.get(f) for f in _IDENTITY}
+    fields["birth_date"] = dt.date.fromisoformat(birth) if isinstance(birth, str) else birth
+    city = trip.get("destination_city")
+    case = Case(
+        tracking_no=_free_tracking_no(session),
+        secret_hash=_unknown_hash(),  # nobody reported it, so nobody checks it publicly
+        channel="screening_referral",
+        state=workflow.State.REPORTED.value,
+        agency=SCREENING_RECEIVER,
+        country=trip.get("destination_country"),
+        city=str(city)[:100] if city else None,
+        summary=summary[:2000],
+        screening_referral_id=referral_id,
+        created_by=principal.username,
+        **fields,
+    )
+    session.add(case)
+    session.flush()
+    _event(session, case, "report",  None,
+           f"referred by {principal.agency} screening at the desk", principal)  # fmt: skip
+    return case
 
 
 def _event(
@@ -207,6 +253,15 @@ def refer(
     case = get_case(session, case_id, principal, "update")
     if case.state == workflow.State.CLOSED.value:
         raise ConflictError(f"case {case_id} is closed; reopen it to refer", allowed=[])
+    if fields["service"] == referrals.Service.POLICE:
+        raise ConflictError("a case goes to the police through the legal track "
+                            "(action refer_to_police)", allowed=[])  # fmt: skip
+    return _referral(session, case, fields, principal)
+
+
+def _referral(
+    session: Session, case: Case, fields: dict[str, Any], principal: Principal
+) -> CaseReferral:
     may_override = principal.scope_for(Permission("cases", "override")) is not None
     try:
         basis = referrals.check_consent(
@@ -259,4 +314,121 @@ def decide_referral(
 def case_referrals(session: Session, case_id: int) -> list[CaseReferral]:
     """A case's referrals in order."""
     query = select(CaseReferral).where(CaseReferral.case_id == case_id).order_by(CaseReferral.id)
+    return list(session.scalars(query))
+
+
+def referred_to(session: Session, case: Case) -> tuple[str, ...]:
+    """The agencies a case has been referred to and that have not turned it down."""
+    query = select(CaseReferral.to_agency).where(
+        CaseReferral.case_id == case.id,
+        CaseReferral.to_agency.is_not(None),
+        CaseReferral.status != referrals.ReferralStatus.REJECTED.value,
+    )
+    return tuple(sorted({a for a in session.scalars(query) if a}))
+
+
+def reveal(
+    session: Session, case: Case, groups: list[str], principal: Principal
+) -> tuple[str, ...]:
+    """The protected fields of ``groups`` that ``principal`` may read on ``case`` (403
+    naming the groups otherwise)."""
+    if not groups:
+        return ()
+    return access.check_reveal(principal, case, groups, referred_to(session, case))
+
+
+def may_reveal(session: Session, case: Case, principal: Principal) -> tuple[str, ...]:
+    """The field groups ``principal`` could reveal on ``case``."""
+    return access.readable_groups(principal, case, referred_to(session, case))
+
+
+#: The police unit a case goes to on the legal track.
+POLICE_AGENCY = "polri"
+
+
+def legal_state(case: Case) -> legal.LegalState:
+    """The legal track of a case."""
+    return legal.LegalState(
+        case.legal_stage, case.restitution, case.restitution_ordered_idr,
+        case.restitution_paid_idr or 0,
+    )  # fmt: skip
+
+
+def legal_move(
+    session: Session,
+    case_id: int,
+    fields: dict[str, Any],
+    principal: Principal,
+) -> Case:
+    """One step of the legal track. Casework refers the case to the police (with consent
+    or an override, as a referral the police may accept) and asks for restitution; the
+    police unit the case was referred to records the rest."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFoundError(f"case {case_id} not found")
+    action = fields["action"]
+    move = legal.BY_ACTION.get(action)
+    needed = Permission("cases", move.permission if move else "update")
+    scope = principal.scope_for(needed)
+    reach = {case.agency, *referred_to(session, case)}
+    if scope is None or (scope is not Scope.ALL and principal.agency not in reach):
+        raise PermissionDeniedError(
+            f"{principal.username} may not {action} on case {case_id} (needs {needed}"
+            + (" on a case referred to their agency)" if scope else ")")
+        )
+    try:
+        after = legal.apply(legal_state(case), action, fields.get("amount_idr"))
+    except legal.LegalRefused as refused:
+        raise ConflictError(str(refused), allowed=list(refused.allowed)) from None
+    if action == "refer_to_police":
+        _referral(session, case, {**fields, "service": referrals.Service.POLICE.value,
+                                  "to_agency": POLICE_AGENCY, "to_organisation": None,
+                                  "note": fields["reason"]}, principal)  # fmt: skip
+    case.legal_stage, case.restitution = after.stage, after.restitution
+    case.restitution_ordered_idr, case.restitution_paid_idr = after.ordered_idr, after.paid_idr
+    case.updated_at = utcnow()
+    amount = f" (Rp{fields['amount_idr']:,})" if fields.get("amount_idr") else ""
+    _event(session, case, f"legal:{action}", case.state, f"{fields['reason']}{amount}",
+           principal)  # fmt: skip
+    session.flush()
+    return case
+
+
+def file_bond_claim(
+    session: Session,
+    case_id: int,
+    recruiter_id: int,
+    amount_idr: int,
+    reason: str,
+    principal: Principal,
+) -> BondClaim:
+    """File the victim's claim on the bond the recruiter behind the case holds; the
+    licensing office verifies and pays it (``recruiters.bonds``)."""
+    case = get_case(session, case_id, principal, "update")
+    principal.require(Permission("claims", "file"))
+    recruiter = session.get(Recruiter, recruiter_id)
+    if recruiter is None:
+        raise NotFoundError(f"recruiter {recruiter_id} not found")
+    if case.recruiter_id not in (None, recruiter_id):
+        raise ConflictError(f"case {case_id} is recorded against recruiter "
+                            f"{case.recruiter_id}, not {recruiter_id}", allowed=[])  # fmt: skip
+    bond = session.scalar(
+        select(Bond).where(Bond.recruiter_id == recruiter_id, Bond.status != "released")
+        .order_by(Bond.id.desc())
+    )  # fmt: skip
+    if bond is None:
+        raise ConflictError(f"recruiter {recruiter_id} holds no bond to claim on", allowed=[])
+    claim = bonds.file_claim(session, bond, case_ref=f"case {case.id}", amount_idr=amount_idr,
+                             actor=principal.username, case_id=case.id)  # fmt: skip
+    case.recruiter_id = recruiter_id
+    case.updated_at = utcnow()
+    told = f"claim {claim.id} on bond {bond.id} for Rp{amount_idr:,}: {reason}"
+    _event(session, case, "bond_claim", case.state, told, principal)
+    session.flush()
+    return claim
+
+
+def bond_claims(session: Session, case_id: int) -> list[BondClaim]:
+    """The claims filed on bonds for a case."""
+    query = select(BondClaim).where(BondClaim.case_id == case_id).order_by(BondClaim.id)
     return list(session.scalars(query))

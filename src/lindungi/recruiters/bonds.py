@@ -45,7 +45,13 @@ def get_claim(session: Session, claim_id: int) -> BondClaim:
 
 
 def file_claim(
-    session: Session, bond: Bond, *, case_ref: str, amount_idr: int, actor: str
+    session: Session,
+    bond: Bond,
+    *,
+    case_ref: str,
+    amount_idr: int,
+    actor: str,
+    case_id: int | None = None,
 ) -> BondClaim:
     """A claim for a victim's case; it is paid only after verification."""
     if amount_idr <= 0:
@@ -54,7 +60,9 @@ def file_claim(
         raise InvalidInputError("case_ref is empty: a claim is filed for a case")
     if bond.status == "released":
         raise ConflictError(f"bond {bond.id} has been released; no claim can be filed on it")
-    claim = BondClaim(bond=bond, case_ref=case_ref, amount_idr=amount_idr, filed_by=actor)
+    claim = BondClaim(
+        bond=bond, case_ref=case_ref, amount_idr=amount_idr, filed_by=actor, case_id=case_id
+    )
     session.add(claim)
     session.flush()
     return claim

@@ -148,6 +148,8 @@ class BondClaim(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bond_id: Mapped[int] = mapped_column(ForeignKey("bonds.id"), index=True)
     case_ref: Mapped[str] = mapped_column(String(100))
+    # The hub's own case, when the claim was filed from one (``case_ref`` then names it).
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     amount_idr: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(16), default="filed")
     reason: Mapped[str] = mapped_column(String(500), default="")

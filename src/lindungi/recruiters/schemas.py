@@ -74,6 +74,7 @@ class ClaimOut(BaseModel):
     reason: str
     filed_by: str
     decided_by: str | None
+    case_id: int | None = None
 
 
 class RecruiterOut(BaseModel):

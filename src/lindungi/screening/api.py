@@ -7,10 +7,12 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, status
+from sqlalchemy import select
 
 from lindungi.api.deps import AuditDep, Requires, Router, SessionDep, get_settings
 from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Principal
+from lindungi.cases.models import Case
 from lindungi.recruiters.public_api import rate_limited
 from lindungi.screening import service
 from lindungi.screening.lookups import Lookups
@@ -70,7 +72,9 @@ def _rates(settings: Settings) -> dict[str, float]:
     return {**DEFAULT_RATES_IDR, **settings.currency_rates_idr}
 
 
-def _out(screening: Screening, referral: Referral | None = None) -> DeskScreeningOut:
+def _out(
+    screening: Screening, referral: Referral | None = None, case_id: int | None = None
+) -> DeskScreeningOut:
     return DeskScreeningOut(
         id=screening.id,
         reference=screening.reference,
@@ -89,6 +93,7 @@ def _out(screening: Screening, referral: Referral | None = None) -> DeskScreenin
         contest=screening.contest,
         contested_at=screening.contested_at,
         referral_id=referral.id if referral is not None else None,
+        case_id=case_id,
     )
 
 
@@ -141,9 +146,13 @@ def decide(
         Action.UPDATE, "screenings", screening_id, ("decision", "decision_reason"),
         purpose=body.reason,
     )  # fmt: skip
+    case_id = None
     if referral is not None:
         auditor.record(Action.CREATE, "screening_referrals", referral.id, ("evidence",))
-    return _out(screening, referral)
+        case_id = session.scalar(select(Case.id).where(Case.screening_referral_id == referral.id))
+        auditor.record(Action.CREATE, "cases", case_id or 0, ("summary", "identity"),
+                       purpose="opened by a screening referral")  # fmt: skip
+    return _out(screening, referral, case_id)
 
 
 @router.post(

@@ -196,6 +196,7 @@ class DeskScreeningOut(BaseModel):
     contest: str | None
     contested_at: dt.datetime | None
     referral_id: int | None = None
+    case_id: int | None = Field(default=None, description="The case opened at BP2MI by a referral")
 
 
 class DecisionIn(BaseModel):

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lindungi.auth.permissions import Permission, Principal
+from lindungi.cases import service as cases
 from lindungi.db import utcnow
 from lindungi.errors import ConflictError, NotFoundError
 from lindungi.screening.case import Case
@@ -154,6 +155,13 @@ def decide(
             from_agency=principal.agency,
         )
         session.add(referral)
+        session.flush()
+        codes = ", ".join(hit["code"] for hit in screening.indicators)
+        cases.open_from_screening(
+            session, referral.id, screening.request,
+            f"Screening {screening.id} at {screening.agency}: score {screening.score} "
+            f"({screening.band}); {codes}. Officer: {reason}", principal,
+        )  # fmt: skip
     session.flush()
     return screening, referral
 
