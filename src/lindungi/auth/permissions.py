@@ -97,6 +97,8 @@ _CASEWORK = (
     ("cases", "read_identity", Scope.ALL),
     ("cases", "read_narrative", Scope.ALL),
     ("cases", "read_reporter", Scope.ALL),
+    ("cases", "escalations", Scope.AGENCY),  # the missed deadlines of one's own agency
+    ("cases", "figures", Scope.ALL),  # aggregates only: no person in them
 )
 _CARE = (("cases", "read_health", Scope.ALL),)
 _POLICE = (
@@ -209,7 +211,7 @@ ROLES: dict[str, Role] = {
             "analyst",
             "Analis",
             "Analyst",
-            _grants(*_SELF, *_REGISTRY, *_NETWORK),
+            _grants(*_SELF, *_REGISTRY, *_NETWORK, ("cases", "figures", Scope.ALL)),
         ),
         Role(
             "auditor",

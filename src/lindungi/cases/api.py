@@ -6,20 +6,23 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Query, status
+from fastapi.responses import PlainTextResponse
 from sqlalchemy.orm import Session
 
 from lindungi.api.deps import AuditDep, Requires, Router, SessionDep
 from lindungi.audit.entry import Action
-from lindungi.auth.permissions import Principal
-from lindungi.cases import legal, service
+from lindungi.auth.permissions import Permission, Principal, Scope
+from lindungi.cases import escalation, legal, service
 from lindungi.cases.access import FIELD_GROUPS, PROTECTED
+from lindungi.cases.export import export_cases
 from lindungi.cases.identification import UnknownTermError, facts
-from lindungi.cases.models import Case, CaseReferral
+from lindungi.cases.models import Case, CaseEscalation, CaseReferral
 from lindungi.cases.schemas import (
     BondClaimIn,
     CaseIn,
     CaseOut,
     CaseReferralOut,
+    EscalationOut,
     EventOut,
     IdentificationIn,
     IdentificationOut,
@@ -31,6 +34,8 @@ from lindungi.cases.schemas import (
     StatusIn,
     StatusOut,
 )
+from lindungi.cases.workflow import State
+from lindungi.db import utcnow
 from lindungi.errors import InvalidInputError
 from lindungi.recruiters.public_api import rate_limited
 from lindungi.recruiters.schemas import ClaimOut
@@ -77,6 +82,89 @@ def report(
     given = [f for f in PROTECTED if getattr(body, f) is not None]
     auditor.record(Action.CREATE, "cases", reported.case.id, [*OPEN_FIELDS, *given])
     return ReportedOut(**_out(session, reported.case, principal), secret=reported.secret)
+
+
+@router.get(
+    "/cases",
+    response_model=list[CaseOut],
+    summary="The case queue: open fields only, filtered and paged, oldest in stage first",
+)
+def queue(
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("cases", "read"))],
+    state: State | None = None,
+    agency: Annotated[str | None, Query(max_length=16)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[CaseOut]:
+    scope = principal.require(Permission("cases", "read"))
+    if scope is not Scope.ALL:
+        agency = principal.agency
+    found = service.queue(session, state, agency, limit, offset)
+    auditor.record(Action.READ, "cases", "queue", OPEN_FIELDS)
+    return [CaseOut(**_out(session, case, principal)) for case in found]
+
+
+@router.get(
+    "/cases/export",
+    summary="Export cases as CSV: open fields, and protected groups held for every case",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def export(
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("cases", "export"))],
+    purpose: Annotated[str, Query(min_length=3, max_length=500)],
+    reveal: Annotated[list[str], Query()] = [],  # noqa: B006 - FastAPI copies query defaults
+    state: State | None = None,
+    agency: Annotated[str | None, Query(max_length=16)] = None,
+) -> PlainTextResponse:
+    made = export_cases(session, principal, reveal, state, agency)
+    for case_id in made.case_ids:
+        auditor.record(Action.EXPORT, "cases", case_id, made.columns, purpose=purpose)
+    return PlainTextResponse(
+        made.csv,
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="cases.csv"'},
+    )
+
+
+@router.get(
+    "/case-escalations",
+    response_model=list[EscalationOut],
+    summary="Missed deadlines not yet taken up, highest level first",
+)
+def list_escalations(
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(Requires("cases", "escalations"))],
+) -> list[EscalationOut]:
+    scope = principal.require(Permission("cases", "escalations"))
+    agency = None if scope is Scope.ALL else principal.agency
+    return [EscalationOut.model_validate(e, from_attributes=True)
+            for e in escalation.open_escalations(session, agency)]  # fmt: skip
+
+
+@router.post(
+    "/case-escalations/{escalation_id}/acknowledge",
+    response_model=EscalationOut,
+    summary="Take up an escalation (recorded once)",
+)
+def acknowledge_escalation(
+    escalation_id: int,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("cases", "escalations"))],
+) -> EscalationOut:
+    row = session.get(CaseEscalation, escalation_id)
+    case = session.get(Case, row.case_id) if row is not None else None
+    if case is not None:
+        principal.authorize(Permission("cases", "escalations"), owner_agency=case.agency,
+                            resource_id=str(escalation_id))  # fmt: skip
+    done = escalation.acknowledge(session, escalation_id, principal.username, utcnow())
+    auditor.record(Action.UPDATE, "case_escalations", escalation_id, ("acknowledged_by",))
+    return EscalationOut.model_validate(done, from_attributes=True)
 
 
 @router.get(
@@ -214,7 +302,7 @@ def decide_referral(
     body: ReferralDecisionIn,
     session: SessionDep,
     auditor: AuditDep,
-    principal: Annotated[Principal, Depends(Requires("cases", "update"))],
+    principal: Annotated[Principal, Depends(Requires("cases", "read"))],
 ) -> CaseReferralOut:
     row = service.decide_referral(session, referral_id, body.decision, body.reason, principal)
     auditor.record(Action.TRANSITION, "case_referrals", referral_id, ("status",),

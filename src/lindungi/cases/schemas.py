@@ -217,3 +217,17 @@ class BondClaimIn(BaseModel):
     recruiter_id: int = Field(gt=0)
     amount_idr: int = Field(gt=0, le=10**13)
     reason: str = Field(min_length=3, max_length=2000)
+
+
+class EscalationOut(BaseModel):
+    """A missed stage deadline and who it was escalated to."""
+
+    id: int
+    case_id: int
+    state: str
+    level: int
+    notify: str
+    due: dt.datetime
+    escalated_at: dt.datetime
+    acknowledged_by: str | None
+    acknowledged_at: dt.datetime | None

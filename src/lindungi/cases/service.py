@@ -297,6 +297,10 @@ def decide_referral(
     decider = row.to_agency or row.from_agency
     if principal.agency != decider:
         raise PermissionDeniedError(f"referral {referral_id} is decided by {decider}")
+    # The police take up (or decline) a criminal case; services are casework's to decide.
+    principal.require(
+        Permission("cases", "legal" if row.service == referrals.Service.POLICE else "update")
+    )
     try:
         row.status = referrals.decide(row.status, decision).value
     except referrals.ReferralRefused as refused:
@@ -431,4 +435,20 @@ def file_bond_claim(
 def bond_claims(session: Session, case_id: int) -> list[BondClaim]:
     """The claims filed on bonds for a case."""
     query = select(BondClaim).where(BondClaim.case_id == case_id).order_by(BondClaim.id)
+    return list(session.scalars(query))
+
+
+def queue(
+    session: Session,
+    state: workflow.State | None = None,
+    agency: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Case]:
+    """Cases for a queue, the longest in their stage first."""
+    query = select(Case).order_by(Case.state_since, Case.id).limit(limit).offset(offset)
+    if state is not None:
+        query = query.where(Case.state == state.value)
+    if agency is not None:
+        query = query.where(Case.agency == agency)
     return list(session.scalars(query))
