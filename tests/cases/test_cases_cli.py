@@ -52,3 +52,60 @@ def test_a_case_through_the_command_line(tmp_path: Path) -> None:
                             "--db", db])  # fmt: skip
     assert f"case {cid} (kemlu) located" in late.stdout
     assert "command_centre" in late.stdout
+
+
+def test_referral_legal_track_escalation_and_export_from_the_command_line(
+    tmp_path: Path,
+) -> None:
+    db = f"sqlite:///{tmp_path / 'hub.db'}"
+    run = CliRunner()
+    assert run.invoke(app, ["init", "--db", db]).exit_code == 0
+    for user, agency, role in (("sari", "bp2mi", "case_worker"), ("dedi", "polri", "investigator"),
+                               ("bos", "bp2mi", "case_supervisor")):  # fmt: skip
+        added = run.invoke(app, ["users", "add", user, "--agency", agency, "--role", role,
+                                 "--full-name", user.title(), "--db", db])  # fmt: skip
+        assert added.exit_code == 0, added.output
+    made = run.invoke(app, ["cases", "report", "--as", "sari", "--channel", "hotline",
+                            "--summary", "=1+1 penelepon dari Bavet", "--db", db])  # fmt: skip
+    cid = re.match(r"case (\d+):", made.stdout)[1]  # type: ignore[index]
+    refused = run.invoke(app, ["cases", "refer", cid, "--as", "sari", "--service", "shelter",
+                               "--to-organisation", "Rumah Aman", "--note", "butuh tempat",
+                               "--db", db])  # fmt: skip
+    assert refused.exit_code == 1
+    assert "consent is not recorded" in refused.output
+    referred = run.invoke(app, ["cases", "refer", cid, "--as", "sari", "--service", "shelter",
+                                "--to-organisation", "Rumah Aman", "--note", "butuh tempat",
+                                "--consent", "--db", db])  # fmt: skip
+    assert "shelter to Rumah Aman (consent)" in referred.stdout, referred.output
+    legal = ["cases", "legal", cid]
+    police = run.invoke(app, [*legal, "refer_to_police", "--as", "sari", "--reason", "TPPO",
+                              "--consent", "--db", db])  # fmt: skip
+    assert "legal stage referred_to_police" in police.stdout, police.output
+    not_yours = run.invoke(app, [*legal, "prosecute", "--as", "sari", "--reason", "x y z",
+                                 "--db", db])  # fmt: skip
+    assert not_yours.exit_code == 1
+    opened = run.invoke(app, [*legal, "open_investigation", "--as", "dedi", "--reason",
+                              "LP diterima", "--db", db])  # fmt: skip
+    assert "legal stage investigation" in opened.stdout, opened.output
+    first = run.invoke(app, ["cases", "escalate", "--now", "2099-01-01T00:00:00+00:00",
+                             "--db", db])  # fmt: skip
+    assert f"case {cid} reported: level 3, to command_centre" in first.stdout
+    again = run.invoke(app, ["cases", "escalate", "--now", "2099-01-01T00:00:00+00:00",
+                             "--db", db])  # fmt: skip
+    assert again.stdout == ""
+    assert "0 escalated" in again.output
+    shown = run.invoke(app, ["cases", "show", cid, "--as", "sari", "--reveal", "reporter",
+                             "--db", db])  # fmt: skip
+    assert shown.exit_code == 1
+    assert "--purpose" in shown.output
+    out = tmp_path / "cases.csv"
+    denied = run.invoke(app, ["cases", "export", "--as", "sari", "--purpose", "laporan",
+                              "--out", str(out), "--db", db])  # fmt: skip
+    assert denied.exit_code == 1
+    assert not out.exists()
+    exported = run.invoke(app, ["cases", "export", "--as", "bos", "--purpose", "laporan",
+                                "--out", str(out), "--reveal", "identity", "--db", db])  # fmt: skip
+    assert exported.exit_code == 0, exported.output
+    text = out.read_text(encoding="utf-8")
+    assert text.splitlines()[0].endswith("full_name,birth_date,nik,passport_no")
+    assert "'=1+1 penelepon" in text

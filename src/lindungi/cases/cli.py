@@ -4,6 +4,7 @@ as a named user (``--as``) so that the audit log names the person, as the API do
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,10 +16,13 @@ from lindungi.audit.entry import Action
 from lindungi.audit.service import Actor
 from lindungi.auth import service as auth
 from lindungi.auth.permissions import Permission, Principal
-from lindungi.cases import service
+from lindungi.cases import escalation, service
+from lindungi.cases.access import FIELD_GROUPS
 from lindungi.cases.deadlines import overdue
+from lindungi.cases.export import export_cases
 from lindungi.cases.identification import UnknownTermError, facts
-from lindungi.cases.models import CHANNELS, Case
+from lindungi.cases.legal import BY_ACTION
+from lindungi.cases.models import CHANNELS, SERVICES, Case
 from lindungi.cases.workflow import CloseReason, Determination, State
 from lindungi.clitools import DbOption, fail, friendly_errors, settings_for, unit_of_work
 
@@ -61,15 +65,37 @@ def report_command(
         typer.echo(f"case {made.case.id}: tracking {made.case.tracking_no}, secret {made.secret}")
 
 
+RevealOption = Annotated[
+    list[str] | None,
+    typer.Option(help="A protected field group to show: " + ", ".join(FIELD_GROUPS) + "."),
+]
+PurposeOption = Annotated[
+    str | None, typer.Option(help="Why you read protected fields (audited; required with them).")
+]
+
+
 @cases_app.command("show")
 @friendly_errors
-def show_command(case_id: int, as_user: AsOption, db: DbOption = None) -> None:
-    """A case's stage, the moves allowed next, and its timeline (no protected fields)."""
+def show_command(
+    case_id: int,
+    as_user: AsOption,
+    reveal: RevealOption = None,
+    purpose: PurposeOption = None,
+    db: DbOption = None,
+) -> None:
+    """A case's stage, the moves allowed next, its timeline, and the protected fields
+    asked for with --reveal and a --purpose."""
+    if reveal and not purpose:
+        raise fail("--purpose: say why you reveal protected fields (it is audited)")
     with unit_of_work(settings_for(db)) as session:
         principal = _principal(session, as_user)
         case = service.get_case(session, case_id, principal)
+        fields = service.reveal(session, case, reveal or [], principal)
+        read = ["state", "summary", "timeline", *fields]
         audit.record(session, _actor(principal), Action.READ, "cases", str(case_id),
-                     fields=["state", "summary", "timeline"])  # fmt: skip
+                     fields=read, purpose=purpose or "")  # fmt: skip
+        for field in fields:
+            typer.echo(f"{field}: {getattr(case, field) or '—'}")
         typer.echo(f"case {case.id} ({case.tracking_no}) · {case.state} since "
                    f"{case.state_since:%Y-%m-%d %H:%M} · identification: "
                    f"{case.determination or 'not recorded'}")  # fmt: skip
@@ -151,12 +177,7 @@ def overdue_command(
     db: DbOption = None,
 ) -> None:
     """Cases past their stage's deadline, most escalated first."""
-    moment = dt.datetime.now(dt.UTC)
-    if now is not None:
-        try:
-            moment = dt.datetime.fromisoformat(now).astimezone(dt.UTC)
-        except ValueError:
-            raise fail(f"--now {now!r}: expected an ISO 8601 time") from None
+    moment = _moment(now)
     with unit_of_work(settings_for(db)) as session:
         late = []
         for case in session.scalars(select(Case).where(Case.state != State.CLOSED.value)):
@@ -169,3 +190,117 @@ def overdue_command(
                 f"late {found.late_by}, escalate to {found.notify}"
             )
         typer.echo(f"{len(late)} overdue", err=True)
+
+
+@cases_app.command("refer")
+@friendly_errors
+def refer_command(
+    case_id: int,
+    as_user: AsOption,
+    service_name: Annotated[str, typer.Option("--service", help=", ".join(SERVICES[:-1]))],
+    note: ReasonOption,
+    to_agency: Annotated[str | None, typer.Option(help="A hub agency (code).")] = None,
+    to_organisation: Annotated[str | None, typer.Option(help="An NGO, by name.")] = None,
+    consent: Annotated[bool, typer.Option(help="The person consented (recorded).")] = False,
+    consent_note: Annotated[str | None, typer.Option(help="How consent was given.")] = None,
+    override_reason: Annotated[
+        str | None, typer.Option(help="Why consent could not wait (needs cases:override).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Refer a case for a service, with the person's consent or an override."""
+    if service_name not in SERVICES or service_name == "police":
+        raise fail(f"--service {service_name!r}: expected one of {', '.join(SERVICES[:-1])}")
+    if (to_agency is None) == (to_organisation is None):
+        raise fail("give either --to-agency or --to-organisation")
+    fields = {"service": service_name, "to_agency": to_agency, "to_organisation": to_organisation,
+              "consent": consent, "consent_note": consent_note,
+              "override_reason": override_reason, "note": note}  # fmt: skip
+    with unit_of_work(settings_for(db)) as session:
+        principal = _principal(session, as_user)
+        row = service.refer(session, case_id, fields, principal)
+        audit.record(session, _actor(principal), Action.CREATE, "case_referrals", str(row.id),
+                     fields=["service", "basis"], purpose=override_reason or note)  # fmt: skip
+        typer.echo(f"referral {row.id}: {row.service} to {to_agency or to_organisation} "
+                   f"({row.basis})")  # fmt: skip
+
+
+@cases_app.command("legal")
+@friendly_errors
+def legal_command(
+    case_id: int,
+    action: Annotated[str, typer.Argument(help=", ".join(BY_ACTION))],
+    as_user: AsOption,
+    reason: ReasonOption,
+    amount: Annotated[int | None, typer.Option(help="Rupiah, for restitution.")] = None,
+    consent: Annotated[bool, typer.Option(help="For refer_to_police.")] = False,
+    override_reason: Annotated[str | None, typer.Option()] = None,
+    db: DbOption = None,
+) -> None:
+    """One step of the legal track (refused with what is allowed, status 1)."""
+    if action not in BY_ACTION:
+        raise fail(f"unknown legal action {action!r}; the actions are {', '.join(BY_ACTION)}")
+    fields = {"action": action, "reason": reason, "amount_idr": amount, "consent": consent,
+              "consent_note": None, "override_reason": override_reason}  # fmt: skip
+    with unit_of_work(settings_for(db)) as session:
+        principal = _principal(session, as_user)
+        case = service.legal_move(session, case_id, fields, principal)
+        audit.record(session, _actor(principal), Action.TRANSITION, "cases", str(case_id),
+                     fields=["legal_stage", "restitution"], purpose=reason)  # fmt: skip
+        paid = f", restitution {case.restitution}" if case.restitution else ""
+        typer.echo(f"case {case_id}: legal stage {case.legal_stage}{paid}")
+
+
+def _moment(now: str | None) -> dt.datetime:
+    if now is None:
+        return dt.datetime.now(dt.UTC)
+    try:
+        moment = dt.datetime.fromisoformat(now)
+    except ValueError:
+        raise fail(f"--now {now!r}: expected an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise fail(f"--now {now!r}: give the offset, e.g. +00:00")
+    return moment.astimezone(dt.UTC)
+
+
+@cases_app.command("escalate")
+@friendly_errors
+def escalate_command(
+    now: Annotated[str | None, typer.Option(help="As of (ISO 8601; default now).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record the escalations of missed deadlines (run it from a timer; idempotent)."""
+    moment = _moment(now)
+    with unit_of_work(settings_for(db)) as session:
+        made = escalation.escalate(session, moment)
+        for row in made:
+            audit.record(session, audit.SYSTEM, Action.CREATE, "case_escalations", str(row.id),
+                         fields=["level", "notify"], purpose="missed stage deadline")  # fmt: skip
+            typer.echo(f"case {row.case_id} {row.state}: level {row.level}, to {row.notify}")
+        typer.echo(f"{len(made)} escalated", err=True)
+
+
+@cases_app.command("export")
+@friendly_errors
+def export_command(
+    as_user: AsOption,
+    purpose: Annotated[str, typer.Option(help="Why (audited for every exported case).")],
+    out: Annotated[Path, typer.Option(help="The CSV file to write.")],
+    reveal: RevealOption = None,
+    state: Annotated[str | None, typer.Option(help="Only cases in this stage.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export cases as CSV (needs cases:export; protected groups need scope all)."""
+    try:
+        stage = State(state) if state else None
+    except ValueError:
+        raise fail(f"--state {state!r}: expected one of "
+                   + ", ".join(s.value for s in State)) from None  # fmt: skip
+    with unit_of_work(settings_for(db)) as session:
+        principal = _principal(session, as_user)
+        made = export_cases(session, principal, reveal or [], stage)
+        for case_id in made.case_ids:
+            audit.record(session, _actor(principal), Action.EXPORT, "cases", str(case_id),
+                         fields=list(made.columns), purpose=purpose)  # fmt: skip
+        out.write_text(made.csv, encoding="utf-8")
+        typer.echo(f"{len(made.case_ids)} cases → {out}")
