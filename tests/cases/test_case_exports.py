@@ -97,3 +97,30 @@ def test_escalations_are_listed_for_the_agency_and_acknowledged(
     assert again.status_code == 409
     assert client.post("/api/v1/case-escalations/99999/acknowledge",
                        headers=worker).status_code == 404  # fmt: skip
+
+
+def test_figures_are_served_with_their_definitions_to_who_may_see_them(
+    client: TestClient, headers_for: MakeHeaders
+) -> None:
+    worker = headers_for("pendamping1", "bp2mi", "case_worker")
+    analyst = headers_for("analis1", "bp2mi", "analyst")
+    officer = headers_for("petugas1", "imigrasi", "officer")
+    cid = client.post("/api/v1/cases", headers=worker, json=REPORT).json()["id"]
+    client.post(f"/api/v1/cases/{cid}/moves", headers=worker,
+                json={"action": "verify", "reason": "diverifikasi"})  # fmt: skip
+    got = client.get("/api/v1/cases/figures", headers=analyst)
+    assert got.status_code == 200, got.text
+    body = got.json()
+    assert body["figures"]["cases"] == 1
+    assert body["figures"]["verified"] == 1
+    assert body["figures"]["by_channel"]["hotline"] == 1
+    assert body["definitions"]["screened_share"].startswith("Screened cases divided by")
+    assert "full_name" not in got.text
+    assert client.get("/api/v1/cases/figures", headers=officer).status_code == 403
+    past = client.get("/api/v1/cases/figures", headers=analyst,
+                      params={"start": "2020-01-01", "end": "2020-02-01"})  # fmt: skip
+    assert past.json()["figures"]["cases"] == 0
+    backwards = client.get("/api/v1/cases/figures", headers=analyst,
+                           params={"start": "2020-02-01", "end": "2020-01-01"})  # fmt: skip
+    assert backwards.status_code == 422
+    assert "must come after start" in backwards.json()["detail"]

@@ -109,3 +109,10 @@ def test_referral_legal_track_escalation_and_export_from_the_command_line(
     text = out.read_text(encoding="utf-8")
     assert text.splitlines()[0].endswith("full_name,birth_date,nik,passport_no")
     assert "'=1+1 penelepon" in text
+    figures = run.invoke(app, ["cases", "figures", "--json", "--db", db])
+    assert figures.exit_code == 0, figures.output
+    assert '"cases": 1' in figures.stdout
+    assert '"escalations": {' in figures.stdout
+    bad = run.invoke(app, ["cases", "figures", "--from", "yesterday", "--db", db])
+    assert bad.exit_code == 1
+    assert "--from 'yesterday': expected a date" in bad.output

@@ -3,6 +3,7 @@ the allowed moves), identification, the timeline, and the reporter's status chec
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends, Query, status
@@ -15,6 +16,7 @@ from lindungi.auth.permissions import Permission, Principal, Scope
 from lindungi.cases import escalation, legal, service
 from lindungi.cases.access import FIELD_GROUPS, PROTECTED
 from lindungi.cases.export import export_cases
+from lindungi.cases.figures import DEFINITIONS, case_figures
 from lindungi.cases.identification import UnknownTermError, facts
 from lindungi.cases.models import Case, CaseEscalation, CaseReferral
 from lindungi.cases.schemas import (
@@ -24,6 +26,7 @@ from lindungi.cases.schemas import (
     CaseReferralOut,
     EscalationOut,
     EventOut,
+    FiguresOut,
     IdentificationIn,
     IdentificationOut,
     LegalIn,
@@ -129,6 +132,29 @@ def export(
         media_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="cases.csv"'},
     )
+
+
+@router.get(
+    "/cases/figures",
+    response_model=FiguresOut,
+    summary="Figures of the cases opened in a window (end exclusive), each with its definition",
+)
+def figures(
+    session: SessionDep,
+    _: Annotated[Principal, Depends(Requires("cases", "figures"))],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    agency: Annotated[str | None, Query(max_length=16)] = None,
+) -> FiguresOut:
+    if start is not None and end is not None and end <= start:
+        raise InvalidInputError(f"end {end} must come after start {start}")
+    found = case_figures(session, _midnight(start), _midnight(end), agency)
+    return FiguresOut(start=start, end=end, agency=agency, figures=found.to_dict(),
+                      definitions=DEFINITIONS)  # fmt: skip
+
+
+def _midnight(day: dt.date | None) -> dt.datetime | None:
+    return None if day is None else dt.datetime.combine(day, dt.time(), dt.UTC)
 
 
 @router.get(

@@ -4,6 +4,7 @@ as a named user (``--as``) so that the audit log names the person, as the API do
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,7 @@ from lindungi.cases import escalation, service
 from lindungi.cases.access import FIELD_GROUPS
 from lindungi.cases.deadlines import overdue
 from lindungi.cases.export import export_cases
+from lindungi.cases.figures import DEFINITIONS, case_figures
 from lindungi.cases.identification import UnknownTermError, facts
 from lindungi.cases.legal import BY_ACTION
 from lindungi.cases.models import CHANNELS, SERVICES, Case
@@ -304,3 +306,33 @@ def export_command(
                          fields=list(made.columns), purpose=purpose)  # fmt: skip
         out.write_text(made.csv, encoding="utf-8")
         typer.echo(f"{len(made.case_ids)} cases → {out}")
+
+
+@cases_app.command("figures")
+@friendly_errors
+def figures_command(
+    from_: Annotated[
+        str | None, typer.Option("--from", help="First day (YYYY-MM-DD, UTC).")
+    ] = None,
+    to: Annotated[str | None, typer.Option(help="Day after the last (exclusive).")] = None,
+    agency: Annotated[str | None, typer.Option(help="Only this agency's cases.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON with the definitions.")] = False,
+    db: DbOption = None,
+) -> None:
+    """The figures analytics needs, for cases opened in the window."""
+    bounds = []
+    for name, text in (("--from", from_), ("--to", to)):
+        try:
+            day = dt.date.fromisoformat(text) if text else None
+        except ValueError:
+            raise fail(f"{name} {text!r}: expected a date like 2026-11-01") from None
+        bounds.append(None if day is None else dt.datetime.combine(day, dt.time(), dt.UTC))
+    if bounds[0] and bounds[1] and bounds[1] <= bounds[0]:
+        raise fail(f"--to {to} must come after --from {from_}")
+    with unit_of_work(settings_for(db)) as session:
+        found = case_figures(session, bounds[0], bounds[1], agency).to_dict()
+    if as_json:
+        typer.echo(json.dumps({"figures": found, "definitions": DEFINITIONS}, indent=2))
+        return
+    for name, value in found.items():
+        typer.echo(f"{name:<32} {json.dumps(value, ensure_ascii=False)}")

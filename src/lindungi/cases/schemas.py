@@ -4,7 +4,7 @@ see it, and the reporter's status answer."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -231,3 +231,13 @@ class EscalationOut(BaseModel):
     escalated_at: dt.datetime
     acknowledged_by: str | None
     acknowledged_at: dt.datetime | None
+
+
+class FiguresOut(BaseModel):
+    """The case figures of a window, each with its definition."""
+
+    start: dt.date | None
+    end: dt.date | None
+    agency: str | None
+    figures: dict[str, Any]
+    definitions: dict[str, str]
