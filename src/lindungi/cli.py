@@ -138,7 +138,9 @@ def demo(
     )
     typer.echo(
         f"cases: {opened.added} synthetic cases opened; "
-        f"{sum(opened.by_state.values())} in {len(opened.by_state)} stages"
+        f"{sum(opened.by_state.values())} in {len(opened.by_state)} stages; referrals "
+        f"{_counts(opened.referrals)}; legal track {_counts(opened.legal)}; bond claims "
+        f"{_counts(opened.bond_claims)}"
     )
     typer.echo(f"hub: {url}   API: {url}/api/v1   OpenAPI: {url}/openapi.json")
     typer.echo("demo logins (synthetic; for this demo only):")
@@ -154,3 +156,7 @@ def demo(
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {what}" for what, n in counts.items()) or "none"

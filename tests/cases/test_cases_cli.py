@@ -45,6 +45,12 @@ def test_a_case_through_the_command_line(tmp_path: Path) -> None:
     assert bad.exit_code == 1
     assert "expected one of potential_victim" in bad.output
     shown = run.invoke(app, ["cases", "show", cid, "--as", "konsul1", "--db", db])
+    listed = run.invoke(app, ["cases", "list", "--as", "konsul1", "--state", "located",
+                              "--db", db])  # fmt: skip
+    assert listed.stdout.split()[:3] == [cid, found[2], "located"]
+    none = run.invoke(app, ["cases", "list", "--as", "konsul1", "--state", "closed",
+                            "--db", db])  # fmt: skip
+    assert none.stdout == ""
     assert "located" in shown.stdout
     assert "identify" in shown.stdout
     assert "refer_for_deportation" not in shown.stdout.split("allowed next:")[1].splitlines()[0]

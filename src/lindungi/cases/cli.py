@@ -108,6 +108,31 @@ def show_command(
                        f"→ {event.to_state}: {event.reason}")  # fmt: skip
 
 
+@cases_app.command("list")
+@friendly_errors
+def list_command(
+    as_user: AsOption,
+    state: Annotated[str | None, typer.Option(help="Only cases in this stage.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 100,
+    db: DbOption = None,
+) -> None:
+    """The case queue, the longest in their stage first (open fields only)."""
+    try:
+        stage = State(state) if state else None
+    except ValueError:
+        raise fail(f"--state {state!r}: expected one of "
+                   + ", ".join(s.value for s in State)) from None  # fmt: skip
+    with unit_of_work(settings_for(db)) as session:
+        principal = _principal(session, as_user)
+        principal.require(Permission("cases", "read"))
+        found = service.queue(session, stage, None, limit)
+        audit.record(session, _actor(principal), Action.READ, "cases", "queue",
+                     fields=["state", "summary"])  # fmt: skip
+        for case in found:
+            typer.echo(f"{case.id:>5} {case.tracking_no} {case.state:<22} {case.agency:<8} "
+                       f"{case.channel:<18} {case.summary[:60]}")  # fmt: skip
+
+
 @cases_app.command("move")
 @friendly_errors
 def move_command(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lindungi.audit import service as audit
@@ -304,6 +304,7 @@ def load_screenings(session: Session, scenario: DemoScenario, count: int) -> Scr
     officer's decisions (refer the high ones, interview the medium ones). Idempotent:
     departures already screened are kept."""
     from lindungi.auth.permissions import Principal
+    from lindungi.cases.models import Case
     from lindungi.demo.screenings import demo_screenings
     from lindungi.screening import service as screening
     from lindungi.screening.models import Referral, Screening
@@ -323,7 +324,10 @@ def load_screenings(session: Session, scenario: DemoScenario, count: int) -> Scr
         reason = {"high": "indikator tinggi: dirujuk ke BP2MI (demo sintetis)",
                   "medium": "wawancara tambahan (demo sintetis)"}.get(done.band)  # fmt: skip
         if reason is not None:
-            screening.decide(session, done.id, done.action, reason, desk)
+            _, sent = screening.decide(session, done.id, done.action, reason, desk)
+            if sent is not None:  # the case it opened at BP2MI is as synthetic as the rest
+                session.execute(update(Case).where(Case.screening_referral_id == sent.id)
+                                .values(synthetic=True))  # fmt: skip
         added += 1
     if added:
         audit.record(
@@ -339,50 +343,58 @@ def load_screenings(session: Session, scenario: DemoScenario, count: int) -> Scr
 
 @dataclass(frozen=True)
 class CasesReport:
-    """What loading the synthetic cases did."""
+    """What loading the synthetic cases did, and what the demo's cases now show: their
+    stages, their referrals (by status), their legal track (by stage) and the bond claims
+    filed from them (by status)."""
 
     added: int
     by_state: dict[str, int]
+    referrals: dict[str, int]
+    legal: dict[str, int]
+    bond_claims: dict[str, int]
 
 
 def load_cases(session: Session, scenario: DemoScenario) -> CasesReport:
     """Open the synthetic cases at the BP2MI desk and walk each to its stage through the
-    real workflow. Idempotent: cases already there (by their demo marker) are kept."""
+    real services, as its officers would have: the case worker's moves, identification
+    and referrals for services, the police investigator's legal track and the licensing
+    office's decisions on a bond claim. Idempotent: cases already there (by their demo
+    marker) are kept, and nothing is added to them."""
     from lindungi.auth.permissions import Principal
-    from lindungi.cases import service as cases
-    from lindungi.cases.identification import facts
-    from lindungi.cases.models import Case
-    from lindungi.cases.workflow import CloseReason, Determination
-    from lindungi.demo.cases import NOT_VICTIM_FACTS, VICTIM_FACTS, demo_cases
+    from lindungi.cases.models import Case, CaseReferral
+    from lindungi.demo.cases import Officers, claimed_recruiter, demo_cases, tally, walk
+    from lindungi.recruiters.models import BondClaim
 
-    worker = session.scalar(select(User).where(User.username == "bp2mi.caseworker"))
-    if worker is None:
-        return CasesReport(0, {})
-    desk = Principal.of(worker.id, worker.username, worker.agency_code, ("case_worker",), None)
+    staff: dict[str, Principal] = {}
+    for username, role in (
+        ("bp2mi.caseworker", "case_worker"),
+        ("polri.investigator", "investigator"),
+        ("kemnaker.licensing", "licensing"),
+    ):
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            return CasesReport(0, {}, {}, {}, {})
+        staff[role] = Principal.of(user.id, user.username, user.agency_code, (role,), None)
+    officers = Officers(staff["case_worker"], staff["investigator"], staff["licensing"])
     known = set(session.scalars(select(Case.summary).where(Case.synthetic.is_(True))))
-    added = 0
-    for item in demo_cases(scenario):
-        if item.fields["summary"] in known:
-            continue
-        case = cases.report(session, item.fields, desk).case
-        for step in item.steps:
-            action, _, detail = step.partition(":")
-            if action == "identify":
-                victim = detail == "victim"
-                observed = facts(**(VICTIM_FACTS if victim else NOT_VICTIM_FACTS))
-                decided = Determination.VICTIM if victim else Determination.NOT_VICTIM
-                cases.identify(session, case.id, observed, decided,
-                               "wawancara identifikasi (demo sintetis)", desk)  # fmt: skip
-            else:
-                why = CloseReason(detail) if detail else None
-                cases.move(session, case.id, action, "langkah demo sintetis", desk, why)
-        added += 1
-    if added:
+    fresh = [item for item in demo_cases(scenario) if item.fields["summary"] not in known]
+    recruiter_id = claimed_recruiter(session, scenario) if fresh else None
+    for item in fresh:
+        walk(session, item, officers, recruiter_id)
+    if fresh:
         audit.record(
             session, audit.SYSTEM, Action.CREATE, "cases", f"demo:seed={scenario.seed}",
-            fields=["case"], purpose="load the synthetic demonstration scenario",
+            fields=["case", "referrals", "legal", "bond_claims"],
+            purpose="load the synthetic demonstration scenario",
         )  # fmt: skip
-    by_state: dict[str, int] = {}
-    for state in session.scalars(select(Case.state).where(Case.synthetic.is_(True))):
-        by_state[state] = by_state.get(state, 0) + 1
-    return CasesReport(added, by_state)
+    synthetic = Case.synthetic.is_(True)
+    demo = select(Case.id).where(synthetic)
+    referrals = select(CaseReferral.status).where(CaseReferral.case_id.in_(demo))
+    claims = select(BondClaim.status).where(BondClaim.case_id.in_(demo))
+    return CasesReport(
+        added=len(fresh),
+        by_state=tally(session.scalars(select(Case.state).where(synthetic))),
+        referrals=tally(session.scalars(referrals)),
+        legal=tally(session.scalars(select(Case.legal_stage).where(synthetic))),
+        bond_claims=tally(session.scalars(claims)),
+    )
