@@ -205,3 +205,39 @@ def test_a_screening_referral_opens_a_case_at_bp2mi(
     stored = " ".join(str(getattr(row, c.key)) for c in Case.__table__.columns)
     assert "Islam" not in stored
     assert "Jawa Barat" not in stored
+
+
+#: role (agency) → the groups it may reveal on a case handled by BP2MI and not referred;
+#: None: it may not read the case at all.
+MATRIX: dict[tuple[str, str], list[str] | None] = {
+    ("case_worker", "bp2mi"): ["identity", "narrative", "health", "reporter"],
+    ("case_worker", "kemlu"): ["identity", "narrative", "health", "reporter"],
+    ("case_supervisor", "kemlu"): ["identity", "narrative", "health", "reporter"],
+    ("consular", "kemlu"): ["identity", "narrative", "reporter"],
+    ("investigator", "polri"): [],
+    ("officer", "imigrasi"): None,
+    ("licensing", "kemnaker"): None,
+    ("analyst", "bp2mi"): None,
+    ("auditor", "bp2mi"): None,
+    ("admin", "bp2mi"): None,
+}
+
+
+def test_every_role_reveals_exactly_its_groups(
+    client: TestClient, headers_for: MakeHeaders
+) -> None:
+    worker = headers_for("pendamping0", "bp2mi", "case_worker")
+    cid = client.post("/api/v1/cases", headers=worker, json=SOS).json()["id"]
+    for n, ((role, agency), expected) in enumerate(MATRIX.items()):
+        who = headers_for(f"user{n}", agency, role)
+        seen = client.get(f"/api/v1/cases/{cid}", headers=who)
+        if expected is None:
+            assert seen.status_code == 403, role
+            continue
+        assert seen.json()["may_reveal"] == expected, role
+        everything = _reveal(client, who, cid, "identity", "narrative", "health", "reporter")
+        wanted = expected == ["identity", "narrative", "health", "reporter"]
+        assert everything.status_code == (200 if wanted else 403), role
+        for group in expected:
+            one = _reveal(client, who, cid, group).json()
+            assert one["revealed"] == [group], role

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from sqlalchemy import select
@@ -28,6 +29,7 @@ from lindungi.cases.models import CHANNELS, SERVICES, Case
 from lindungi.cases.workflow import CloseReason, Determination, State
 from lindungi.clitools import DbOption, fail, friendly_errors, settings_for, unit_of_work
 
+E = TypeVar("E", bound=StrEnum)
 cases_app = typer.Typer(help="Cases: intake, the workflow, identification.", no_args_is_help=True)
 AsOption = Annotated[str, typer.Option("--as", help="The user acting (their roles apply).")]
 ReasonOption = Annotated[str, typer.Option(help="Why (goes into the timeline and audit log).")]
@@ -42,6 +44,17 @@ def _principal(session: Session, username: str) -> Principal:
 
 def _actor(principal: Principal) -> Actor:
     return Actor(principal.username, principal.agency)
+
+
+def _choice(kind: type[E], value: str | None, option: str) -> E | None:
+    """``value`` as one of ``kind``, or a one-line refusal naming the choices."""
+    if value is None:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(k.value for k in kind)
+        raise fail(f"{option} {value!r}: expected one of {choices}") from None
 
 
 @cases_app.command("report")
@@ -117,11 +130,7 @@ def list_command(
     db: DbOption = None,
 ) -> None:
     """The case queue, the longest in their stage first (open fields only)."""
-    try:
-        stage = State(state) if state else None
-    except ValueError:
-        raise fail(f"--state {state!r}: expected one of "
-                   + ", ".join(s.value for s in State)) from None  # fmt: skip
+    stage = _choice(State, state, "--state")
     with unit_of_work(settings_for(db)) as session:
         principal = _principal(session, as_user)
         principal.require(Permission("cases", "read"))
@@ -146,11 +155,7 @@ def move_command(
     db: DbOption = None,
 ) -> None:
     """Take one step of the workflow (refused with the allowed moves, status 1)."""
-    try:
-        why = CloseReason(close_reason) if close_reason else None
-    except ValueError:
-        raise fail(f"--close-reason {close_reason!r}: expected one of "
-                   + ", ".join(r.value for r in CloseReason)) from None  # fmt: skip
+    why = _choice(CloseReason, close_reason, "--close-reason")
     with unit_of_work(settings_for(db)) as session:
         principal = _principal(session, as_user)
         case = service.move(session, case_id, action, reason, principal, why)
@@ -318,11 +323,7 @@ def export_command(
     db: DbOption = None,
 ) -> None:
     """Export cases as CSV (needs cases:export; protected groups need scope all)."""
-    try:
-        stage = State(state) if state else None
-    except ValueError:
-        raise fail(f"--state {state!r}: expected one of "
-                   + ", ".join(s.value for s in State)) from None  # fmt: skip
+    stage = _choice(State, state, "--state")
     with unit_of_work(settings_for(db)) as session:
         principal = _principal(session, as_user)
         made = export_cases(session, principal, reveal or [], stage)
