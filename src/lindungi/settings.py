@@ -67,6 +67,27 @@ class Settings(BaseSettings):
         ),
     )
 
+    case_deadline_hours: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "How many hours a case may stay in a stage before it escalates, over the "
+            'built-in deadlines; JSON, e.g. {"reported": 12, "arrived": 72}.'
+        ),
+    )
+
+    @field_validator("case_deadline_hours")
+    @classmethod
+    def _deadlines_are_stages(cls, hours: dict[str, float]) -> dict[str, float]:
+        from lindungi.cases.deadlines import DEFAULT_DEADLINES
+
+        stages = [s.value for s in DEFAULT_DEADLINES]
+        for stage, limit in hours.items():
+            if stage not in stages:
+                raise ValueError(f"stage {stage!r}: expected one of {', '.join(stages)}")
+            if not limit > 0:
+                raise ValueError(f"stage {stage}: the deadline must be more than 0 hours")
+        return hours
+
     @field_validator("currency_rates_idr")
     @classmethod
     def _rates_are_codes_and_positive(cls, rates: dict[str, float]) -> dict[str, float]:

@@ -91,3 +91,22 @@ def test_referral_decisions(status: str, decision: str, result: str | None) -> N
         assert decide(status, decision).value == result
     assert check_consent(True, False, None) == "consent"
     assert check_consent(False, True, "tidak sadar, perlu perawatan") == "override"
+
+
+def test_an_accepted_transfer_hands_the_case_to_the_receiving_agency(
+    client: TestClient, headers_for: MakeHeaders
+) -> None:
+    worker = headers_for("pendamping1", "bp2mi", "case_worker")
+    consul = headers_for("konsuler1", "kemlu", "consular")
+    cid = _case(client, worker)
+    sent = client.post(f"/api/v1/cases/{cid}/referrals", headers=worker,
+                       json={"service": "case_transfer", "to_agency": "kemlu", "consent": True,
+                             "note": "korban di Phnom Penh, ditangani KBRI"})  # fmt: skip
+    assert client.get(f"/api/v1/cases/{cid}", headers=worker).json()["agency"] == "bp2mi"
+    accepted = client.post(f"/api/v1/case-referrals/{sent.json()['id']}/decision",
+                           headers=consul, json={"decision": "accept", "reason": "diterima"})  # fmt: skip
+    assert accepted.status_code == 200, accepted.text
+    assert client.get(f"/api/v1/cases/{cid}", headers=worker).json()["agency"] == "kemlu"
+    steps = client.get(f"/api/v1/cases/{cid}/timeline", headers=consul).json()
+    assert steps[-1]["action"] == "transfer"
+    assert steps[-1]["reason"] == "handled by kemlu (was bp2mi): diterima"

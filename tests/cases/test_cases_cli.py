@@ -3,6 +3,7 @@ the allowed moves, identify, move on, show, and list overdue cases."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -122,3 +123,24 @@ def test_referral_legal_track_escalation_and_export_from_the_command_line(
     bad = run.invoke(app, ["cases", "figures", "--from", "yesterday", "--db", db])
     assert bad.exit_code == 1
     assert "--from 'yesterday': expected a date" in bad.output
+
+
+def test_deadlines_are_configured_per_installation(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'hub.db'}"
+    run = CliRunner()
+    assert run.invoke(app, ["init", "--db", db]).exit_code == 0
+    run.invoke(app, ["users", "add", "sari", "--agency", "bp2mi", "--role", "case_worker",
+                     "--full-name", "Sari", "--db", db])  # fmt: skip
+    made = run.invoke(app, ["cases", "report", "--as", "sari", "--channel", "hotline",
+                            "--summary", "penelepon dari Bavet", "--db", db])  # fmt: skip
+    cid = made.stdout.split(":")[0].split()[1]
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=3)).isoformat()
+    default = run.invoke(app, ["cases", "escalate", "--now", soon, "--db", db])
+    assert "0 escalated" in default.output  # within the built-in 24 hours
+    strict = {"LINDUNGI_CASE_DEADLINE_HOURS": '{"reported": 1}'}
+    late = run.invoke(app, ["cases", "escalate", "--now", soon, "--db", db], env=strict)
+    assert f"case {cid} reported: level 2, to duty_officer" in late.stdout, late.output
+    wrong = run.invoke(app, ["cases", "escalate", "--db", db],
+                       env={"LINDUNGI_CASE_DEADLINE_HOURS": '{"limbo": 1}'})  # fmt: skip
+    assert wrong.exit_code != 0
+    assert "stage 'limbo': expected one of reported" in wrong.output

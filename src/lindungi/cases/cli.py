@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -20,7 +21,7 @@ from lindungi.auth import service as auth
 from lindungi.auth.permissions import Permission, Principal
 from lindungi.cases import escalation, service
 from lindungi.cases.access import FIELD_GROUPS
-from lindungi.cases.deadlines import overdue
+from lindungi.cases.deadlines import configured, overdue
 from lindungi.cases.export import export_cases
 from lindungi.cases.figures import DEFINITIONS, case_figures
 from lindungi.cases.identification import UnknownTermError, facts
@@ -210,10 +211,11 @@ def overdue_command(
 ) -> None:
     """Cases past their stage's deadline, most escalated first."""
     moment = _moment(now)
+    limits = _deadlines(db)
     with unit_of_work(settings_for(db)) as session:
         late = []
         for case in session.scalars(select(Case).where(Case.state != State.CLOSED.value)):
-            found = overdue(State(case.state), case.state_since, moment)
+            found = overdue(State(case.state), case.state_since, moment, limits)
             if found is not None:
                 late.append((found, case))
         for found, case in sorted(late, key=lambda x: (-x[0].level, -x[0].late_by)):
@@ -295,6 +297,10 @@ def _moment(now: str | None) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
+def _deadlines(db: str | None) -> Mapping[State, dt.timedelta]:
+    return configured(settings_for(db).case_deadline_hours)
+
+
 @cases_app.command("escalate")
 @friendly_errors
 def escalate_command(
@@ -304,7 +310,7 @@ def escalate_command(
     """Record the escalations of missed deadlines (run it from a timer; idempotent)."""
     moment = _moment(now)
     with unit_of_work(settings_for(db)) as session:
-        made = escalation.escalate(session, moment)
+        made = escalation.escalate(session, moment, _deadlines(db))
         for row in made:
             audit.record(session, audit.SYSTEM, Action.CREATE, "case_escalations", str(row.id),
                          fields=["level", "notify"], purpose="missed stage deadline")  # fmt: skip

@@ -66,3 +66,10 @@ def overdue(
     limit = deadlines[state]
     level = min(len(LEVELS), 1 + int(late / limit))
     return Overdue(state, due, late, level, LEVELS[level - 1])
+
+
+def configured(hours: Mapping[str, float]) -> Mapping[State, dt.timedelta]:
+    """The default deadlines with an installation's overrides (stage → hours)."""
+    merged = dict(DEFAULT_DEADLINES)
+    merged.update({State(stage): dt.timedelta(hours=h) for stage, h in hours.items()})
+    return merged

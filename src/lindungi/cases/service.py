@@ -311,6 +311,11 @@ def decide_referral(
     receiver = row.to_agency or row.to_organisation
     _event(session, case, f"referral:{decision}", case.state,
            f"{row.service} ({receiver}): {reason}", principal)  # fmt: skip
+    transferred = row.service == referrals.Service.CASE_TRANSFER and row.to_agency
+    if transferred and row.status == referrals.ReferralStatus.ACCEPTED.value:
+        before, case.agency = case.agency, row.to_agency
+        _event(session, case, "transfer", case.state,
+               f"handled by {case.agency} (was {before}): {reason}", principal)  # fmt: skip
     session.flush()
     return row
 
