@@ -115,6 +115,7 @@ def test_each_role_sees_what_it_needs(client: TestClient, headers_for: MakeHeade
                           json={"channel": "walk_in", "summary": "dideportasi, di bandara"})  # fmt: skip
     assert walk_in.status_code == 201
     assert walk_in.json()["may_reveal"] == []
+    assert walk_in.json()["agency"] == "bp2mi"  # immigration does no casework: BP2MI does
 
 
 def test_bad_case_input_names_what_is_allowed(client: TestClient, headers_for: MakeHeaders) -> None:

@@ -58,13 +58,16 @@ class Reported:
 
 
 def report(session: Session, fields: dict[str, Any], principal: Principal) -> Reported:
-    """Open a case from a report (hotline, family, SOS, referral, walk-in)."""
+    """Open a case from a report (hotline, family, SOS, referral, walk-in). It is handled
+    by the reporter's agency when that agency does casework; a report taken by someone
+    who does not (an immigration officer at the airport) goes to BP2MI."""
     secret = f"{_code(4)}-{_code(4)}-{_code(4)}"
+    casework = principal.scope_for(Permission("cases", "update")) is not None
     case = Case(
         tracking_no=_free_tracking_no(session),
         secret_hash=hash_password(secret),
         state=workflow.State.REPORTED.value,
-        agency=principal.agency,
+        agency=principal.agency if casework else SCREENING_RECEIVER,
         created_by=principal.username,
         **fields,
     )
@@ -311,8 +314,8 @@ def decide_referral(
     receiver = row.to_agency or row.to_organisation
     _event(session, case, f"referral:{decision}", case.state,
            f"{row.service} ({receiver}): {reason}", principal)  # fmt: skip
-    transferred = row.service == referrals.Service.CASE_TRANSFER and row.to_agency
-    if transferred and row.status == referrals.ReferralStatus.ACCEPTED.value:
+    accepted = row.status == referrals.ReferralStatus.ACCEPTED.value
+    if row.service == referrals.Service.CASE_TRANSFER and row.to_agency and accepted:
         before, case.agency = case.agency, row.to_agency
         _event(session, case, "transfer", case.state,
                f"handled by {case.agency} (was {before}): {reason}", principal)  # fmt: skip
