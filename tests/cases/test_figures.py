@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lindungi.auth.permissions import Principal
-from lindungi.cases import service
+from lindungi.cases import handoffs, service
 from lindungi.cases.figures import DEFINITIONS, CaseFigures, case_figures, median, percentile
 from lindungi.cases.identification import Facts
 from lindungi.cases.models import CaseDetermination, CaseEscalation, CaseEvent
@@ -97,19 +97,19 @@ def _refer(
     session: Session, case_id: int, what: str, decisions: tuple[str, ...], principal: Principal
 ) -> None:
     fields = {"service": what, "to_organisation": "LSM", "consent": True, "note": "rujukan"}
-    row = service.refer(session, case_id, fields, principal)
+    row = handoffs.refer(session, case_id, fields, principal)
     for decision in decisions:
-        service.decide_referral(session, row.id, decision, "dijawab", principal)
+        handoffs.decide_referral(session, row.id, decision, "dijawab", principal)
 
 
 def _legal(session: Session, case_id: int, action: str, amount: int | None = None) -> None:
     principal = BP2MI if action in ("refer_to_police", "request_restitution") else POLICE
     fields = {"action": action, "reason": "proses hukum", "consent": True, "amount_idr": amount}
-    service.legal_move(session, case_id, fields, principal)
+    handoffs.legal_move(session, case_id, fields, principal)
 
 
 def _claim(session: Session, case_id: int, recruiter: Recruiter, amount: int, paid: bool) -> None:
-    claim = service.file_bond_claim(session, case_id, recruiter.id, amount, "ganti rugi", BP2MI)
+    claim = handoffs.file_bond_claim(session, case_id, recruiter.id, amount, "ganti rugi", BP2MI)
     if paid:
         for decision in ("verify", "pay"):
             bonds.decide_claim(session, claim, decision, reason="sah", actor="kemnaker.lisa")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from lindungi.auth.models import User
 from lindungi.auth.permissions import Principal
+from lindungi.cases import handoffs
 from lindungi.cases import service as cases
 from lindungi.cases.models import Case, CaseEvent, CaseReferral
 from lindungi.cases.workflow import State
@@ -66,7 +67,7 @@ def _case(session: Session, state: str) -> Case:
 def _services(session: Session, case: Case) -> dict[str, tuple[str | None, str]]:
     return {
         r.service: (r.to_organisation or r.to_agency, r.status)
-        for r in cases.case_referrals(session, case.id)
+        for r in handoffs.case_referrals(session, case.id)
     }
 
 
@@ -95,7 +96,7 @@ def test_victims_get_services_with_their_consent(demo: Demo) -> None:
     assert referred == {"in_shelter", "repatriation_arranged", "arrived", "rehabilitation",
                         "reintegration", "closed"}  # fmt: skip
     unfounded = session.scalars(select(Case).where(Case.close_reason == "unfounded")).one()
-    assert cases.case_referrals(session, unfounded.id) == []
+    assert handoffs.case_referrals(session, unfounded.id) == []
     for r in session.scalars(select(CaseReferral)):
         assert (r.basis, r.override_reason, r.referred_by) == ("consent", None, "bp2mi.caseworker")
         assert r.consent_note is not None
@@ -132,8 +133,8 @@ def test_victims_cases_go_through_the_police_to_a_conviction_and_restitution(dem
     ]
     investigator = session.scalars(select(User).where(User.username == police)).one()
     officer = Principal.of(investigator.id, police, "polri", ("investigator",), None)
-    assert "identity" in cases.may_reveal(session, convicted, officer)  # referred to polri
-    assert cases.may_reveal(session, _case(session, "arrived"), officer) == ()
+    assert "identity" in handoffs.may_reveal(session, convicted, officer)  # referred to polri
+    assert handoffs.may_reveal(session, _case(session, "arrived"), officer) == ()
 
 
 def test_a_victim_s_claim_on_the_recruiter_s_bond_is_verified_and_paid(demo: Demo) -> None:

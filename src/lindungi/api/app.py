@@ -26,6 +26,7 @@ from lindungi.audit.signing import load_private_key
 from lindungi.auth.api import router as auth_router
 from lindungi.cases.api import public_router as public_cases_router
 from lindungi.cases.api import router as cases_router
+from lindungi.cases.handoffs_api import router as handoffs_router
 from lindungi.db import make_engine, session_factory, transaction
 from lindungi.errors import NotInitialisedError
 from lindungi.identity.api import router as identity_router
@@ -142,6 +143,7 @@ def create_app(
     api.include_router(screening_router)
     api.include_router(public_screening_router)
     api.include_router(cases_router)
+    api.include_router(handoffs_router)
     api.include_router(public_cases_router)
     app.include_router(api)
 

@@ -13,26 +13,21 @@ from sqlalchemy.orm import Session
 from lindungi.api.deps import AuditDep, Requires, Router, SessionDep
 from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Permission, Principal, Scope
-from lindungi.cases import escalation, legal, service
+from lindungi.cases import escalation, handoffs, legal, service
 from lindungi.cases.access import FIELD_GROUPS, PROTECTED
 from lindungi.cases.export import export_cases
 from lindungi.cases.figures import DEFINITIONS, case_figures
 from lindungi.cases.identification import UnknownTermError, facts
-from lindungi.cases.models import Case, CaseEscalation, CaseReferral
+from lindungi.cases.models import Case, CaseEscalation
 from lindungi.cases.schemas import (
-    BondClaimIn,
     CaseIn,
     CaseOut,
-    CaseReferralOut,
     EscalationOut,
     EventOut,
     FiguresOut,
     IdentificationIn,
     IdentificationOut,
-    LegalIn,
     MoveIn,
-    ReferralDecisionIn,
-    ReferralIn,
     ReportedOut,
     StatusIn,
     StatusOut,
@@ -41,14 +36,13 @@ from lindungi.cases.workflow import State
 from lindungi.db import utcnow
 from lindungi.errors import InvalidInputError
 from lindungi.recruiters.public_api import rate_limited
-from lindungi.recruiters.schemas import ClaimOut
 
 router = Router(tags=["cases"])
 public_router = Router(tags=["public"])
 OPEN_FIELDS = ("channel", "state", "determination", "summary", "country", "city")
 
 
-def _out(
+def case_out(
     session: Session, case: Case, principal: Principal, revealed: tuple[str, ...] = ()
 ) -> dict[str, object]:
     data: dict[str, object] = {
@@ -60,10 +54,10 @@ def _out(
         "legal_stage": case.legal_stage, "restitution": case.restitution,
         "restitution_ordered_idr": case.restitution_ordered_idr,
         "restitution_paid_idr": case.restitution_paid_idr or 0,
-        "legal_allowed": list(legal.allowed(service.legal_state(case))),
+        "legal_allowed": list(legal.allowed(handoffs.legal_state(case))),
         "recruiter_id": case.recruiter_id,
         "revealed": [g for g in FIELD_GROUPS if set(FIELD_GROUPS[g]) <= set(revealed)],
-        "may_reveal": list(service.may_reveal(session, case, principal)),
+        "may_reveal": list(handoffs.may_reveal(session, case, principal)),
     }  # fmt: skip
     data.update({field: getattr(case, field) for field in revealed})
     return data
@@ -84,7 +78,7 @@ def report(
     reported = service.report(session, body.model_dump(), principal)
     given = [f for f in PROTECTED if getattr(body, f) is not None]
     auditor.record(Action.CREATE, "cases", reported.case.id, [*OPEN_FIELDS, *given])
-    return ReportedOut(**_out(session, reported.case, principal), secret=reported.secret)
+    return ReportedOut(**case_out(session, reported.case, principal), secret=reported.secret)
 
 
 @router.get(
@@ -106,7 +100,7 @@ def queue(
         agency = principal.agency
     found = service.queue(session, state, agency, limit, offset)
     auditor.record(Action.READ, "cases", "queue", OPEN_FIELDS)
-    return [CaseOut(**_out(session, case, principal)) for case in found]
+    return [CaseOut(**case_out(session, case, principal)) for case in found]
 
 
 @router.get(
@@ -211,9 +205,9 @@ def get_case(
     case = service.get_case(session, case_id, principal)
     if reveal and not purpose:
         raise InvalidInputError("purpose: say why you reveal protected fields (it is audited)")
-    fields = service.reveal(session, case, reveal, principal)
+    fields = handoffs.reveal(session, case, reveal, principal)
     auditor.record(Action.READ, "cases", case_id, [*OPEN_FIELDS, *fields], purpose=purpose)
-    return CaseOut(**_out(session, case, principal, fields))
+    return CaseOut(**case_out(session, case, principal, fields))
 
 
 @router.post(
@@ -230,7 +224,7 @@ def move(
 ) -> CaseOut:
     case = service.move(session, case_id, body.action, body.reason, principal, body.close_reason)
     auditor.record(Action.TRANSITION, "cases", case_id, ("state",), purpose=body.reason)
-    return CaseOut(**_out(session, case, principal))
+    return CaseOut(**case_out(session, case, principal))
 
 
 @router.post(
@@ -277,117 +271,6 @@ def timeline(
                  from_state=e.from_state, to_state=e.to_state, reason=e.reason)
         for e in service.timeline(session, case_id)
     ]  # fmt: skip
-
-
-def _referral_out(row: CaseReferral) -> CaseReferralOut:
-    return CaseReferralOut.model_validate(row, from_attributes=True)
-
-
-@router.post(
-    "/cases/{case_id}/referrals",
-    response_model=CaseReferralOut,
-    status_code=status.HTTP_201_CREATED,
-    summary="Refer a case for a service, with consent or an override (refused otherwise)",
-)
-def refer(
-    case_id: int,
-    body: ReferralIn,
-    session: SessionDep,
-    auditor: AuditDep,
-    principal: Annotated[Principal, Depends(Requires("cases", "update"))],
-) -> CaseReferralOut:
-    row = service.refer(session, case_id, body.model_dump(), principal)
-    auditor.record(Action.CREATE, "case_referrals", row.id, ("service", "basis"),
-                   purpose=body.override_reason or body.note)  # fmt: skip
-    return _referral_out(row)
-
-
-@router.get(
-    "/cases/{case_id}/referrals",
-    response_model=list[CaseReferralOut],
-    summary="A case's referrals",
-)
-def list_referrals(
-    case_id: int,
-    session: SessionDep,
-    auditor: AuditDep,
-    principal: Annotated[Principal, Depends(Requires("cases", "read"))],
-) -> list[CaseReferralOut]:
-    service.get_case(session, case_id, principal)
-    auditor.record(Action.READ, "cases", case_id, ("referrals",))
-    return [_referral_out(r) for r in service.case_referrals(session, case_id)]
-
-
-@router.post(
-    "/case-referrals/{referral_id}/decision",
-    response_model=CaseReferralOut,
-    summary="Accept or reject a referral, or mark the service delivered",
-)
-def decide_referral(
-    referral_id: int,
-    body: ReferralDecisionIn,
-    session: SessionDep,
-    auditor: AuditDep,
-    principal: Annotated[Principal, Depends(Requires("cases", "read"))],
-) -> CaseReferralOut:
-    row = service.decide_referral(session, referral_id, body.decision, body.reason, principal)
-    auditor.record(Action.TRANSITION, "case_referrals", referral_id, ("status",),
-                   purpose=body.reason)  # fmt: skip
-    return _referral_out(row)
-
-
-@router.post(
-    "/cases/{case_id}/legal",
-    response_model=CaseOut,
-    summary="One step of the legal track: police referral, prosecution, restitution",
-)
-def legal_move(
-    case_id: int,
-    body: LegalIn,
-    session: SessionDep,
-    auditor: AuditDep,
-    principal: Annotated[Principal, Depends(Requires("cases", "read"))],
-) -> CaseOut:
-    case = service.legal_move(session, case_id, body.model_dump(), principal)
-    auditor.record(Action.TRANSITION, "cases", case_id, ("legal_stage", "restitution"),
-                   purpose=body.override_reason or body.reason)  # fmt: skip
-    return CaseOut(**_out(session, case, principal))
-
-
-@router.post(
-    "/cases/{case_id}/bond-claims",
-    response_model=ClaimOut,
-    status_code=status.HTTP_201_CREATED,
-    summary="File the victim's claim on the bond of the recruiter behind the case",
-)
-def file_bond_claim(
-    case_id: int,
-    body: BondClaimIn,
-    session: SessionDep,
-    auditor: AuditDep,
-    principal: Annotated[Principal, Depends(Requires("cases", "update"))],
-) -> ClaimOut:
-    claim = service.file_bond_claim(session, case_id, body.recruiter_id, body.amount_idr,
-                                    body.reason, principal)  # fmt: skip
-    auditor.record(Action.CREATE, "claims", claim.id, ("case_id", "amount_idr"),
-                   purpose=body.reason)  # fmt: skip
-    return ClaimOut.model_validate(claim)
-
-
-@router.get(
-    "/cases/{case_id}/bond-claims",
-    response_model=list[ClaimOut],
-    summary="The claims filed on bonds for a case",
-)
-def list_bond_claims(
-    case_id: int,
-    session: SessionDep,
-    auditor: AuditDep,
-    principal: Annotated[Principal, Depends(Requires("cases", "read"))],
-) -> list[ClaimOut]:
-    service.get_case(session, case_id, principal)
-    auditor.record(Action.READ, "cases", case_id, ("bond_claims",))
-    return [ClaimOut.model_validate(c) for c in service.bond_claims(session, case_id)]
 
 
 @public_router.post(

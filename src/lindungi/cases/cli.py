@@ -19,7 +19,7 @@ from lindungi.audit.entry import Action
 from lindungi.audit.service import Actor
 from lindungi.auth import service as auth
 from lindungi.auth.permissions import Permission, Principal
-from lindungi.cases import escalation, service
+from lindungi.cases import escalation, handoffs, service
 from lindungi.cases.access import FIELD_GROUPS
 from lindungi.cases.deadlines import configured, overdue
 from lindungi.cases.export import export_cases
@@ -106,7 +106,7 @@ def show_command(
     with unit_of_work(settings_for(db)) as session:
         principal = _principal(session, as_user)
         case = service.get_case(session, case_id, principal)
-        fields = service.reveal(session, case, reveal or [], principal)
+        fields = handoffs.reveal(session, case, reveal or [], principal)
         read = ["state", "summary", "timeline", *fields]
         audit.record(session, _actor(principal), Action.READ, "cases", str(case_id),
                      fields=read, purpose=purpose or "")  # fmt: skip
@@ -252,7 +252,7 @@ def refer_command(
               "override_reason": override_reason, "note": note}  # fmt: skip
     with unit_of_work(settings_for(db)) as session:
         principal = _principal(session, as_user)
-        row = service.refer(session, case_id, fields, principal)
+        row = handoffs.refer(session, case_id, fields, principal)
         audit.record(session, _actor(principal), Action.CREATE, "case_referrals", str(row.id),
                      fields=["service", "basis"], purpose=override_reason or note)  # fmt: skip
         typer.echo(f"referral {row.id}: {row.service} to {to_agency or to_organisation} "
@@ -278,7 +278,7 @@ def legal_command(
               "consent_note": None, "override_reason": override_reason}  # fmt: skip
     with unit_of_work(settings_for(db)) as session:
         principal = _principal(session, as_user)
-        case = service.legal_move(session, case_id, fields, principal)
+        case = handoffs.legal_move(session, case_id, fields, principal)
         audit.record(session, _actor(principal), Action.TRANSITION, "cases", str(case_id),
                      fields=["legal_stage", "restitution"], purpose=reason)  # fmt: skip
         paid = f", restitution {case.restitution}" if case.restitution else ""

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lindungi.auth.permissions import Permission, Principal
-from lindungi.cases import legal
+from lindungi.cases import handoffs, legal
 from lindungi.cases import service as cases
 from lindungi.cases.identification import facts
 from lindungi.cases.models import Case
@@ -199,12 +199,12 @@ def _take(
         organisation, purpose = SERVICES[detail]
         asked = {"service": detail, "to_organisation": organisation, "consent": True,
                  "consent_note": _CONSENT + _DEMO, "note": purpose + _DEMO}  # fmt: skip
-        cases.refer(session, case.id, asked, desk)
+        handoffs.refer(session, case.id, asked, desk)
     elif action in DECISIONS:
-        referral = [r for r in cases.case_referrals(session, case.id) if r.service == detail][-1]
+        referral = [r for r in handoffs.case_referrals(session, case.id) if r.service == detail][-1]
         decider = referral.to_agency or referral.from_agency
         by = next(p for p in (desk, officers.police) if p.agency == decider)
-        cases.decide_referral(session, referral.id, action, _ANSWERS[action] + _DEMO, by)
+        handoffs.decide_referral(session, referral.id, action, _ANSWERS[action] + _DEMO, by)
     elif action == "legal":
         fields: dict[str, Any] = {"action": detail, "reason": _LEGAL_REASONS[detail] + _DEMO}
         if detail == "refer_to_police":
@@ -214,7 +214,7 @@ def _take(
         if detail in amounts:
             fields["amount_idr"] = amounts[detail]
         police = legal.BY_ACTION[detail].permission == "legal"
-        cases.legal_move(session, case.id, fields, officers.police if police else desk)
+        handoffs.legal_move(session, case.id, fields, officers.police if police else desk)
     elif action == "claim":
         _claim(session, case, detail, officers, recruiter_id)
     else:
@@ -229,11 +229,11 @@ def _claim(
         return
     reason = _CLAIM_REASONS[step] + _DEMO
     if step == "file":
-        cases.file_bond_claim(session, case.id, recruiter_id, BOND_CLAIM_IDR, reason,
+        handoffs.file_bond_claim(session, case.id, recruiter_id, BOND_CLAIM_IDR, reason,
                               officers.desk)  # fmt: skip
         return
     officers.licensing.require(Permission("claims", "decide"))
-    claim = cases.bond_claims(session, case.id)[-1]
+    claim = handoffs.bond_claims(session, case.id)[-1]
     bonds.decide_claim(session, claim, step, reason=reason, actor=officers.licensing.username)
 
 
