@@ -139,6 +139,9 @@ def test_the_legal_track_from_police_referral_to_restitution(
                            json={"decision": "reject", "reason": "bukan TPPO"})  # fmt: skip
     assert rejected.status_code == 200, rejected.text
     assert _reveal(client, police, other, "identity").status_code == 403  # reach ends
+    dropped = client.get(f"/api/v1/cases/{other}", headers=worker).json()
+    assert dropped["legal_stage"] == "dropped"
+    assert "refer_to_police" in dropped["legal_allowed"]  # again, with new evidence
 
 
 def test_a_bond_claim_filed_from_the_case_is_paid_by_licensing(

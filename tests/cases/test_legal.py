@@ -20,7 +20,7 @@ from lindungi.cases.legal import (
 STAGES: list[str | None] = [None, *(s.value for s in LegalStage)]
 RESTITUTIONS: list[str | None] = [None, *(r.value for r in Restitution)]
 EXPECTED_STAGE = {
-    "refer_to_police": {None: "referred_to_police"},
+    "refer_to_police": {None: "referred_to_police", "dropped": "referred_to_police"},
     "open_investigation": {"referred_to_police": "investigation"},
     "prosecute": {"investigation": "prosecution"},
     "convict": {"prosecution": "convicted"},

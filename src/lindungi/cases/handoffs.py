@@ -93,12 +93,18 @@ def decide_referral(
     assert case is not None  # a referral always has its case
     receiver = row.to_agency or row.to_organisation
     record_event(session, case, f"referral:{decision}", case.state,
-           f"{row.service} ({receiver}): {reason}", principal)  # fmt: skip
+                 f"{row.service} ({receiver}): {reason}", principal)  # fmt: skip
     accepted = row.status == referrals.ReferralStatus.ACCEPTED.value
     if row.service == referrals.Service.CASE_TRANSFER and row.to_agency and accepted:
         before, case.agency = case.agency, row.to_agency
         record_event(session, case, "transfer", case.state,
-               f"handled by {case.agency} (was {before}): {reason}", principal)  # fmt: skip
+                     f"handled by {case.agency} (was {before}): {reason}", principal)  # fmt: skip
+    rejected = row.status == referrals.ReferralStatus.REJECTED.value
+    if row.service == referrals.Service.POLICE and rejected:
+        # Not taken up: the criminal case stops here until casework refers it again.
+        case.legal_stage = legal.LegalStage.DROPPED.value
+        record_event(session, case, "legal:drop", case.state,
+                     f"not taken up by {receiver}: {reason}", principal)  # fmt: skip
     session.flush()
     return row
 

@@ -7,7 +7,9 @@ rehabilitation while the prosecution goes on, and a closed case may still see a 
 or a restitution payment. Referring a case to the police shares the victim's identity
 and account with them, so it needs the person's consent or an override, like any
 referral. Casework records the referral and the restitution request; the police unit
-records the investigation, the prosecution, the verdict and the court's order.
+records the investigation, the prosecution, the verdict and the court's order. A case
+the police do not take up (they reject the referral) or drop may be referred again, with
+new evidence.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ class LegalMove:
 
 _S, _R = LegalStage, Restitution
 MOVES: tuple[LegalMove, ...] = (
-    LegalMove("refer_to_police", "stage", (None,), _S.REFERRED, "update"),
+    LegalMove("refer_to_police", "stage", (None, _S.DROPPED), _S.REFERRED, "update"),
     LegalMove("open_investigation", "stage", (_S.REFERRED,), _S.INVESTIGATION, "legal"),
     LegalMove("prosecute", "stage", (_S.INVESTIGATION,), _S.PROSECUTION, "legal"),
     LegalMove("convict", "stage", (_S.PROSECUTION,), _S.CONVICTED, "legal"),
