@@ -61,7 +61,7 @@ def test_each_role_reveals_only_its_groups_on_purpose(
     assert no_purpose.status_code == 422
     assert "purpose" in no_purpose.json()["detail"]
     unknown = _reveal(client, worker, cid, "bank")
-    assert unknown.status_code == 403
+    assert unknown.status_code == 422
     assert "unknown field group 'bank'" in unknown.json()["detail"]
     before_referral = _reveal(client, police, cid, "identity")
     assert before_referral.status_code == 403

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from lindungi.auth.permissions import Permission, Principal, Scope
-from lindungi.errors import PermissionDeniedError
+from lindungi.errors import InvalidInputError, PermissionDeniedError
 
 #: Group → the protected fields it opens.
 FIELD_GROUPS: Mapping[str, tuple[str, ...]] = {
@@ -56,13 +56,13 @@ def check_reveal(
     wanted: Iterable[str],
     referred_to: Iterable[str] = (),
 ) -> tuple[str, ...]:
-    """The fields opened by the groups ``wanted``, or refuse naming the groups that are
-    unknown or not the principal's to read."""
+    """The fields opened by the groups ``wanted``; refuses an unknown group (422) and the
+    groups that are not the principal's to read (403), naming them."""
     asked = list(dict.fromkeys(wanted))
     unknown = [g for g in asked if g not in FIELD_GROUPS]
     if unknown:
-        raise PermissionDeniedError(
-            f"unknown field group {', '.join(map(repr, unknown))}; the groups are "
+        raise InvalidInputError(
+            f"reveal: unknown field group {', '.join(map(repr, unknown))}; the groups are "
             + ", ".join(FIELD_GROUPS)
         )
     may = readable_groups(principal, case, referred_to)
