@@ -33,7 +33,7 @@ from lindungi.cases.models import (
 from lindungi.cases.referrals import ReferralStatus, Service
 from lindungi.cases.workflow import Determination
 from lindungi.errors import InvalidInputError
-from lindungi.recruiters.models import BondClaim
+from lindungi.recruiters import bonds
 
 #: Referral outcomes that mean the service was taken up.
 _TAKEN_UP = (ReferralStatus.ACCEPTED.value, ReferralStatus.DELIVERED.value)
@@ -294,14 +294,7 @@ def case_figures(
             func.coalesce(func.sum(Case.restitution_paid_idr), 0),
         ).where(*scope)
     ).one()
-    is_paid = BondClaim.status == "paid"
-    filed, claims_paid, claims_paid_idr = session.execute(
-        select(
-            func.count(BondClaim.id),
-            func.count(case((is_paid, 1))),
-            func.coalesce(func.sum(case((is_paid, BondClaim.amount_idr))), 0),
-        ).where(BondClaim.case_id.in_(ids))
-    ).one()
+    claims = bonds.claim_totals(session, ids)
     levels = session.execute(
         select(CaseEscalation.level, func.count())
         .where(CaseEscalation.case_id.in_(ids))
@@ -333,9 +326,9 @@ def case_figures(
         convictions=int(convictions),
         restitution_ordered_idr=int(ordered or 0),
         restitution_paid_idr=int(paid or 0),
-        claims_filed=int(filed),
-        claims_paid=int(claims_paid),
-        claims_paid_idr=int(claims_paid_idr),
+        claims_filed=claims.filed,
+        claims_paid=claims.paid,
+        claims_paid_idr=claims.paid_idr,
         escalations=dict.fromkeys(range(1, len(LEVELS) + 1), 0)
         | {int(level): int(n) for level, n in levels},
     )

@@ -22,7 +22,7 @@ from lindungi.errors import (
     PermissionDeniedError,
 )
 from lindungi.recruiters import bonds
-from lindungi.recruiters.models import Bond, BondClaim, Recruiter
+from lindungi.recruiters.models import BondClaim
 
 
 def refer(
@@ -204,23 +204,14 @@ def file_bond_claim(
     licensing office verifies and pays it (``recruiters.bonds``)."""
     case = get_case(session, case_id, principal, "update")
     principal.require(Permission("claims", "file"))
-    recruiter = session.get(Recruiter, recruiter_id)
-    if recruiter is None:
-        raise NotFoundError(f"recruiter {recruiter_id} not found")
     if case.recruiter_id not in (None, recruiter_id):
         raise ConflictError(f"case {case_id} is recorded against recruiter "
                             f"{case.recruiter_id}, not {recruiter_id}", allowed=[])  # fmt: skip
-    bond = session.scalar(
-        select(Bond).where(Bond.recruiter_id == recruiter_id, Bond.status != "released")
-        .order_by(Bond.id.desc())
-    )  # fmt: skip
-    if bond is None:
-        raise ConflictError(f"recruiter {recruiter_id} holds no bond to claim on", allowed=[])
-    claim = bonds.file_claim(session, bond, case_ref=f"case {case.id}", amount_idr=amount_idr,
-                             actor=principal.username, case_id=case.id)  # fmt: skip
+    claim = bonds.file_case_claim(session, recruiter_id, case_id=case.id,
+                                  amount_idr=amount_idr, actor=principal.username)  # fmt: skip
     case.recruiter_id = recruiter_id
     case.updated_at = utcnow()
-    told = f"claim {claim.id} on bond {bond.id} for Rp{amount_idr:,}: {reason}"
+    told = f"claim {claim.id} on bond {claim.bond_id} for Rp{amount_idr:,}: {reason}"
     record_event(session, case, "bond_claim", case.state, told, principal)
     session.flush()
     return claim
@@ -228,5 +219,4 @@ def file_bond_claim(
 
 def bond_claims(session: Session, case_id: int) -> list[BondClaim]:
     """The claims filed on bonds for a case."""
-    query = select(BondClaim).where(BondClaim.case_id == case_id).order_by(BondClaim.id)
-    return list(session.scalars(query))
+    return bonds.case_claims(session, case_id)

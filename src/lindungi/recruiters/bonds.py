@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from lindungi.db import utcnow
@@ -96,3 +100,55 @@ def decide_claim(
     claim.decided_by, claim.decided_at = actor, utcnow()
     session.flush()
     return claim
+
+
+def current_bond(session: Session, recruiter_id: int) -> Bond | None:
+    """The recruiter's latest bond that is not released (held or exhausted), if any."""
+    query = (
+        select(Bond)
+        .where(Bond.recruiter_id == recruiter_id, Bond.status != "released")
+        .order_by(Bond.id.desc())
+    )
+    return session.scalars(query).first()
+
+
+def file_case_claim(
+    session: Session, recruiter_id: int, *, case_id: int, amount_idr: int, actor: str
+) -> BondClaim:
+    """A victim's claim, from a hub case, on the recruiter's current bond (404 for an
+    unknown recruiter, 409 when it holds no bond)."""
+    if session.get(Recruiter, recruiter_id) is None:
+        raise NotFoundError(f"recruiter {recruiter_id} not found")
+    bond = current_bond(session, recruiter_id)
+    if bond is None:
+        raise ConflictError(f"recruiter {recruiter_id} holds no bond to claim on")
+    return file_claim(session, bond, case_ref=f"case {case_id}", amount_idr=amount_idr,
+                      actor=actor, case_id=case_id)  # fmt: skip
+
+
+def case_claims(session: Session, case_id: int) -> list[BondClaim]:
+    """The claims filed from a hub case, in order."""
+    query = select(BondClaim).where(BondClaim.case_id == case_id).order_by(BondClaim.id)
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class ClaimTotals:
+    """Claims filed from a set of cases, and what was paid."""
+
+    filed: int
+    paid: int
+    paid_idr: int
+
+
+def claim_totals(session: Session, case_ids: Select[Any]) -> ClaimTotals:
+    """How many claims the cases selected by ``case_ids`` filed, and paid (count, Rupiah)."""
+    is_paid = BondClaim.status == "paid"
+    filed, paid, paid_idr = session.execute(
+        select(
+            func.count(BondClaim.id),
+            func.count(case((is_paid, 1))),
+            func.coalesce(func.sum(case((is_paid, BondClaim.amount_idr))), 0),
+        ).where(BondClaim.case_id.in_(case_ids))
+    ).one()
+    return ClaimTotals(int(filed), int(paid), int(paid_idr))

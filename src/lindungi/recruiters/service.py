@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from lindungi.db import utcnow
 from lindungi.errors import ConflictError, InvalidInputError, NotFoundError
+from lindungi.recruiters import bonds
 from lindungi.recruiters.importer import RegistryRow, RowError
 from lindungi.recruiters.models import (
     LICENCE_STATUSES,
@@ -155,12 +156,7 @@ def create_licensed_recruiter(
 
 
 def _set_bond(session: Session, recruiter: Recruiter, amount: int) -> bool:
-    bond = session.scalar(
-        select(Bond)
-        .where(Bond.recruiter_id == recruiter.id, Bond.status != "released")
-        .order_by(Bond.id.desc())
-        .limit(1)
-    )
+    bond = bonds.current_bond(session, recruiter.id)
     if bond is None:
         session.add(Bond(recruiter=recruiter, amount_idr=amount, balance_idr=amount))
         return True
