@@ -55,7 +55,7 @@ def test_init_twice_on_postgresql() -> None:
         (
             ["--agency", "bp2mi", "--role", "root"],
             "error: unknown role 'root'; known roles: admin, analyst, auditor, case_supervisor, "
-            "case_worker, consular, investigator, licensing, officer\n",
+            "case_worker, consular, gateway, investigator, licensing, officer\n",
         ),
     ],
 )

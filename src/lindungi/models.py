@@ -2,9 +2,16 @@
 
 from lindungi.audit.models import AuditCheckpoint, AuditEntryRow, AuditNode
 from lindungi.auth.models import Agency, ApiToken, User, UserRole
-from lindungi.cases.models import Case, CaseDetermination, CaseEvent, CaseReferral
+from lindungi.cases.models import (
+    Case,
+    CaseDetermination,
+    CaseEscalation,
+    CaseEvent,
+    CaseReferral,
+)
 from lindungi.db import Base
 from lindungi.identity.models import Judgement, LinkageModel, MatchKey, Membership, Person
+from lindungi.monitoring.models import Checkin, CheckinBatch, Consent, Enrolment, Zone
 from lindungi.people.models import PersonRecord
 from lindungi.recruiters.models import (
     Bond,
@@ -29,9 +36,14 @@ __all__ = [
     "BondClaim",
     "Case",
     "CaseDetermination",
+    "CaseEscalation",
     "CaseEvent",
     "CaseReferral",
+    "Checkin",
+    "CheckinBatch",
     "Complaint",
+    "Consent",
+    "Enrolment",
     "Judgement",
     "Licence",
     "LicenceEvent",
@@ -48,4 +60,5 @@ __all__ = [
     "SharedOffer",
     "User",
     "UserRole",
+    "Zone",
 ]

@@ -45,7 +45,7 @@ def test_check_roles_accepts_and_normalises(
             "bp2mi",
             ["superuser"],
             "unknown role 'superuser'; known roles: admin, analyst, auditor, case_supervisor, "
-            "case_worker, consular, investigator, licensing, officer",
+            "case_worker, consular, gateway, investigator, licensing, officer",
         ),
         (
             "kemnaker",

@@ -31,6 +31,8 @@ from lindungi.db import make_engine, session_factory, transaction
 from lindungi.errors import NotInitialisedError
 from lindungi.identity.api import router as identity_router
 from lindungi.migrate import head_revision
+from lindungi.monitoring.api import public_router as public_monitoring_router
+from lindungi.monitoring.api import router as monitoring_router
 from lindungi.network.api import router as network_router
 from lindungi.recruiters.api import router as recruiters_router
 from lindungi.recruiters.public_api import PublicLimiter
@@ -145,6 +147,8 @@ def create_app(
     api.include_router(cases_router)
     api.include_router(handoffs_router)
     api.include_router(public_cases_router)
+    api.include_router(monitoring_router)
+    api.include_router(public_monitoring_router)
     app.include_router(api)
 
     def openapi() -> dict[str, Any]:

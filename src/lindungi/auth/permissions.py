@@ -84,6 +84,10 @@ _SCREEN = (
 )
 _REFERRALS = (("screenings", "read", Scope.ALL), ("referrals", "read", Scope.ALL))
 
+# Monitoring: case workers and consular officers enrol workers abroad with their consent
+# and read the enrolments; a gateway (the migrants' app backend) submits check-ins.
+_MONITOR = (("monitoring", "enrol", Scope.ALL), ("monitoring", "read", Scope.ALL))
+
 # Cases: BP2MI and consular case workers run them, reveal the person's identity, their
 # account and the reporter, and record identification; health is for those who arrange
 # care (BP2MI case workers and supervisors). Police read cases without protected fields
@@ -99,6 +103,7 @@ _CASEWORK = (
     ("cases", "read_reporter", Scope.ALL),
     ("cases", "escalations", Scope.AGENCY),  # the missed deadlines of one's own agency
     ("cases", "figures", Scope.ALL),  # aggregates only: no person in them
+    *_MONITOR,
 )
 _CARE = (("cases", "read_health", Scope.ALL),)
 _POLICE = (
@@ -212,6 +217,13 @@ ROLES: dict[str, Role] = {
             "Analis",
             "Analyst",
             _grants(*_SELF, *_REGISTRY, *_NETWORK, ("cases", "figures", Scope.ALL)),
+        ),
+        Role(
+            "gateway",
+            "Gerbang check-in",
+            "Check-in gateway",
+            _grants(*_SELF, ("checkins", "submit", Scope.ALL)),
+            frozenset({"bp2mi", "kemlu"}),
         ),
         Role(
             "auditor",

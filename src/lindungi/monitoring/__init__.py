@@ -1,0 +1,1 @@
+"""Monitoring of workers abroad: zones, the geofence engine, check-ins and alerts."""

@@ -1,0 +1,124 @@
+"""HTTP routes of monitoring: enrolment with consent, withdrawal (by an officer or by the
+worker's own app), and batches of check-ins with an idempotency key."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, status
+
+from lindungi.api.deps import AuditDep, Requires, Router, SessionDep
+from lindungi.audit import service as audit
+from lindungi.audit.entry import Action
+from lindungi.audit.service import Actor
+from lindungi.auth.permissions import Principal
+from lindungi.monitoring import service
+from lindungi.monitoring.schemas import (
+    BatchIn,
+    BatchOut,
+    EnrolledOut,
+    EnrolmentIn,
+    EnrolmentOut,
+    PublicWithdrawalIn,
+    RejectedOut,
+    WithdrawalIn,
+)
+from lindungi.recruiters.public_api import rate_limited
+
+router = Router(tags=["monitoring"])
+public_router = Router(tags=["public"])
+#: Who the audit log names when a worker acts through their own app.
+WORKER = Actor("worker:self")
+PERSONAL = ("full_name", "passport_no", "phone", "emergency_contacts", "sponsor_contact")
+
+
+@router.post(
+    "/monitoring/enrolments",
+    response_model=EnrolledOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Enrol a worker abroad with their consent; answers the app's key once",
+)
+def enrol(
+    body: EnrolmentIn,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("monitoring", "enrol"))],
+) -> EnrolledOut:
+    fields = body.model_dump()
+    fields["emergency_contacts"] = [c.model_dump() for c in body.emergency_contacts]
+    enrolment = service.enrol(session, fields, principal)
+    auditor.record(Action.CREATE, "monitoring_enrolments", enrolment.id, (*PERSONAL, "consent"),
+                   purpose=body.consent.purpose)  # fmt: skip
+    return EnrolledOut.model_validate(enrolment)
+
+
+@router.get(
+    "/monitoring/enrolments/{enrolment_id}",
+    response_model=EnrolmentOut,
+    summary="An enrolment (audited)",
+)
+def get_enrolment(
+    enrolment_id: int,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("monitoring", "read"))],
+) -> EnrolmentOut:
+    enrolment = service.get_enrolment(session, enrolment_id, principal)
+    auditor.record(Action.READ, "monitoring_enrolments", enrolment_id, ("full_name", "status"))
+    return EnrolmentOut.model_validate(enrolment)
+
+
+@router.post(
+    "/monitoring/enrolments/{enrolment_id}/withdrawal",
+    response_model=EnrolmentOut,
+    summary="Record the worker's withdrawal of consent (processing stops at once)",
+)
+def withdraw(
+    enrolment_id: int,
+    body: WithdrawalIn,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("monitoring", "enrol"))],
+) -> EnrolmentOut:
+    enrolment = service.get_enrolment(session, enrolment_id, principal)
+    service.withdraw(session, enrolment, body.reason)
+    auditor.record(Action.UPDATE, "monitoring_enrolments", enrolment_id, ("status", "consent"),
+                   purpose=body.reason or "consent withdrawn")  # fmt: skip
+    return EnrolmentOut.model_validate(enrolment)
+
+
+@router.post(
+    "/monitoring/checkins",
+    response_model=BatchOut,
+    summary="Record a batch of check-ins once (Idempotency-Key); bad records are named",
+)
+def checkins(
+    body: BatchIn,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(Requires("checkins", "submit"))],
+    idempotency_key: Annotated[str, Header(min_length=8, max_length=128)],
+) -> BatchOut:
+    records = [c.model_dump(exclude_unset=True) for c in body.checkins]
+    answer = service.ingest(session, principal.username, idempotency_key, records)
+    return BatchOut(
+        batch_id=answer.batch_id, accepted=answer.accepted, duplicates=answer.duplicates,
+        rejected=[RejectedOut(**r) for r in answer.rejected], replayed=answer.replayed,
+    )  # fmt: skip
+
+
+@public_router.post(
+    "/public/monitoring/withdrawal",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="A worker withdraws their consent with the key their app holds",
+)
+def withdraw_myself(
+    body: PublicWithdrawalIn,
+    session: SessionDep,
+    _: Annotated[None, Depends(rate_limited)],
+) -> None:
+    enrolment = service.enrolment_by_subject(session, body.subject)
+    if enrolment.status == "active":  # withdrawing twice is not an error for the worker
+        service.withdraw(session, enrolment, body.reason or "withdrawn by the worker")
+        audit.record(session, WORKER, Action.UPDATE, "monitoring_enrolments",
+                     str(enrolment.id), fields=["status", "consent"],
+                     purpose="consent withdrawn by the worker")  # fmt: skip
