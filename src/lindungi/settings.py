@@ -75,6 +75,22 @@ class Settings(BaseSettings):
         ),
     )
 
+    notify_worker_webhook: str | None = Field(
+        default=None,
+        description="The migrants' app gateway hook that pushes a reminder to a worker.",
+    )
+    notify_sms_webhook: str | None = Field(
+        default=None,
+        description="An SMS gateway's hook for the family and the sponsor.",
+    )
+    embassy_emails: dict[str, str] = Field(
+        default_factory=dict,
+        description='Alert addresses per embassy, JSON, e.g. {"KBRI Phnom Penh": "…"}.',
+    )
+    command_centre_email: str | None = Field(
+        default=None, description="Where alerts go when an embassy has no address of its own."
+    )
+
     @field_validator("case_deadline_hours")
     @classmethod
     def _deadlines_are_stages(cls, hours: dict[str, float]) -> dict[str, float]:

@@ -84,9 +84,14 @@ _SCREEN = (
 )
 _REFERRALS = (("screenings", "read", Scope.ALL), ("referrals", "read", Scope.ALL))
 
-# Monitoring: case workers and consular officers enrol workers abroad with their consent
-# and read the enrolments; a gateway (the migrants' app backend) submits check-ins.
-_MONITOR = (("monitoring", "enrol", Scope.ALL), ("monitoring", "read", Scope.ALL))
+# Monitoring: case workers and consular officers enrol workers abroad with their consent,
+# read the enrolments and take alerts in hand; a gateway (the migrants' app backend)
+# submits check-ins.
+_MONITOR = (
+    ("monitoring", "enrol", Scope.ALL),
+    ("monitoring", "read", Scope.ALL),
+    ("monitoring", "alerts", Scope.ALL),  # acknowledge and resolve alerts
+)
 
 # Cases: BP2MI and consular case workers run them, reveal the person's identity, their
 # account and the reporter, and record identification; health is for those who arrange

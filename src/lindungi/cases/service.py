@@ -89,27 +89,50 @@ def open_from_screening(
     into the protected fields (and nothing of sex, religion, ethnicity or province), the
     indicators into the summary."""
     person, trip = request.get("person") or {}, request.get("trip") or {}
+    city = trip.get("destination_city")
+    return open_referred(
+        session, channel="screening_referral", agency=SCREENING_RECEIVER, summary=summary,
+        person=person, country=trip.get("destination_country"),
+        city=str(city) if city else None, principal=principal,
+        why=f"referred by {principal.agency} screening at the desk",
+        screening_referral_id=referral_id,
+    )  # fmt: skip
+
+
+def open_referred(
+    session: Session,
+    *,
+    channel: str,
+    agency: str,
+    summary: str,
+    person: dict[str, Any],
+    country: str | None,
+    city: str | None,
+    principal: Principal,
+    why: str,
+    screening_referral_id: int | None = None,
+) -> Case:
+    """Open a case another module hands over (a screening referral, an unresolved alert
+    or an SOS) at the agency that handles it; ``person`` fills the identity fields."""
     birth = person.get("birth_date")
     fields: dict[str, Any] = {f: person.get(f) for f in _IDENTITY}
     fields["birth_date"] = dt.date.fromisoformat(birth) if isinstance(birth, str) else birth
-    city = trip.get("destination_city")
     case = Case(
         tracking_no=_free_tracking_no(session),
         secret_hash=_unknown_hash(),  # nobody reported it, so nobody checks it publicly
-        channel="screening_referral",
+        channel=channel,
         state=workflow.State.REPORTED.value,
-        agency=SCREENING_RECEIVER,
-        country=trip.get("destination_country"),
-        city=str(city)[:100] if city else None,
+        agency=agency,
+        country=country,
+        city=city[:100] if city else None,
         summary=summary[:2000],
-        screening_referral_id=referral_id,
+        screening_referral_id=screening_referral_id,
         created_by=principal.username,
         **fields,
     )
     session.add(case)
     session.flush()
-    record_event(session, case, "report",  None,
-           f"referred by {principal.agency} screening at the desk", principal)  # fmt: skip
+    record_event(session, case, "report", None, why, principal)
     return case
 
 

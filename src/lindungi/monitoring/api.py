@@ -3,17 +3,22 @@ worker's own app), and batches of check-ins with an idempotency key."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import Depends, Header, status
+from fastapi import Depends, Header, Query, status
+from sqlalchemy import select
 
 from lindungi.api.deps import AuditDep, Requires, Router, SessionDep
 from lindungi.audit import service as audit
 from lindungi.audit.entry import Action
 from lindungi.audit.service import Actor
 from lindungi.auth.permissions import Principal
-from lindungi.monitoring import service
+from lindungi.db import utcnow
+from lindungi.monitoring import alerts, service
+from lindungi.monitoring.models import Alert
 from lindungi.monitoring.schemas import (
+    AlertEventOut,
+    AlertOut,
     BatchIn,
     BatchOut,
     EnrolledOut,
@@ -21,6 +26,7 @@ from lindungi.monitoring.schemas import (
     EnrolmentOut,
     PublicWithdrawalIn,
     RejectedOut,
+    ResolutionIn,
     WithdrawalIn,
 )
 from lindungi.recruiters.public_api import rate_limited
@@ -104,6 +110,79 @@ def checkins(
         batch_id=answer.batch_id, accepted=answer.accepted, duplicates=answer.duplicates,
         rejected=[RejectedOut(**r) for r in answer.rejected], replayed=answer.replayed,
     )  # fmt: skip
+
+
+def _alert_out(session: SessionDep, alert: Alert) -> AlertOut:
+    out = AlertOut.model_validate(alert)
+    out.events = [AlertEventOut.model_validate(e) for e in alerts.events(session, alert.id)]
+    return out
+
+
+@router.get(
+    "/monitoring/alerts",
+    response_model=list[AlertOut],
+    summary="Alerts, the most urgent first (open, then acknowledged; newest first)",
+)
+def list_alerts(
+    session: SessionDep,
+    auditor: AuditDep,
+    _: Annotated[Principal, Depends(Requires("monitoring", "read"))],
+    status_: Annotated[Literal["open", "acknowledged", "resolved"] | None,
+                       Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[AlertOut]:  # fmt: skip
+    query = select(Alert).order_by(Alert.status.desc(), Alert.opened_at.desc()).limit(limit)
+    if status_ is not None:
+        query = query.where(Alert.status == status_)
+    found = list(session.scalars(query))
+    auditor.record(Action.READ, "monitoring_alerts", "list", ("kind", "explanation"))
+    return [AlertOut.model_validate(a) for a in found]
+
+
+@router.get("/monitoring/alerts/{alert_id}", response_model=AlertOut, summary="An alert")
+def get_alert(
+    alert_id: int,
+    session: SessionDep,
+    auditor: AuditDep,
+    _: Annotated[Principal, Depends(Requires("monitoring", "read"))],
+) -> AlertOut:
+    alert = alerts.get_alert(session, alert_id)
+    auditor.record(Action.READ, "monitoring_alerts", alert_id, ("kind", "explanation"))
+    return _alert_out(session, alert)
+
+
+@router.post(
+    "/monitoring/alerts/{alert_id}/acknowledge",
+    response_model=AlertOut,
+    summary="Take an alert in hand: its ladder stops climbing (409 unless open)",
+)
+def acknowledge(
+    alert_id: int,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("monitoring", "alerts"))],
+) -> AlertOut:
+    alert = alerts.acknowledge(session, alert_id, principal.username, utcnow())
+    auditor.record(Action.UPDATE, "monitoring_alerts", alert_id, ("status",))
+    return _alert_out(session, alert)
+
+
+@router.post(
+    "/monitoring/alerts/{alert_id}/resolution",
+    response_model=AlertOut,
+    summary="Close an alert with what was found",
+)
+def resolve(
+    alert_id: int,
+    body: ResolutionIn,
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("monitoring", "alerts"))],
+) -> AlertOut:
+    alert = alerts.resolve(session, alert_id, body.resolution, principal.username, utcnow())
+    auditor.record(Action.UPDATE, "monitoring_alerts", alert_id, ("status", "resolution"),
+                   purpose=body.resolution)  # fmt: skip
+    return _alert_out(session, alert)
 
 
 @public_router.post(

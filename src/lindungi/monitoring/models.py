@@ -138,3 +138,73 @@ class Checkin(Base):
     lat: Mapped[float] = mapped_column(Float)
     accuracy_m: Mapped[float | None] = mapped_column(Float)
     received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+ALERT_STATUSES = ("open", "acknowledged", "resolved")
+ALERT_KINDS = ("sos", "missed_checkin", "left_work_zone", "entered_high_risk")
+NOTIFICATION_STATUSES = ("pending", "sent", "failed")
+
+
+class Alert(Base):
+    """Something that needs a person's attention, with why, and how far up its ladder it
+    has gone. One open alert per worker, kind and zone: a repeat adds to ``occurrences``."""
+
+    __tablename__ = "monitoring_alerts"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {ALERT_KINDS}", name="kind"),
+        CheckConstraint(f"status IN {ALERT_STATUSES}", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("monitoring_enrolments.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    zone_id: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    explanation: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    occurrences: Mapped[int] = mapped_column(Integer, default=1)
+    steps_taken: Mapped[int] = mapped_column(Integer, default=0)
+    next_step_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+
+
+class AlertEvent(Base):
+    """One step in an alert's life (append-only): opened, repeated, a ladder step taken,
+    acknowledged, resolved."""
+
+    __tablename__ = "monitoring_alert_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("monitoring_alerts.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[str] = mapped_column(Text)
+
+
+class Notification(Base):
+    """A message to send, written in the same transaction as the step that decided it
+    (the transactional outbox); a dispatcher delivers it and records the outcome. ``key``
+    makes a retried step write it once."""
+
+    __tablename__ = "monitoring_notifications"
+    __table_args__ = (CheckConstraint(f"status IN {NOTIFICATION_STATUSES}", name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("monitoring_alerts.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(12))  # email, webhook, sms
+    recipient: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)

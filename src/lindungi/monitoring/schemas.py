@@ -133,3 +133,46 @@ class BatchOut(BaseModel):
     duplicates: int
     rejected: list[RejectedOut]
     replayed: bool = False
+
+
+class AlertEventOut(BaseModel):
+    """One step in an alert's life."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    at: dt.datetime
+    actor: str
+    action: str
+    detail: str
+
+
+class AlertOut(BaseModel):
+    """An alert: why it was raised, and how far it went."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    enrolment_id: int
+    kind: str
+    zone_id: str | None
+    status: str
+    explanation: str
+    opened_at: dt.datetime
+    last_seen_at: dt.datetime
+    occurrences: int
+    steps_taken: int
+    next_step_at: dt.datetime | None
+    acknowledged_by: str | None
+    acknowledged_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    resolution: str | None
+    case_id: int | None
+    events: list[AlertEventOut] = []
+
+
+class ResolutionIn(BaseModel):
+    """What was found when the alert was closed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    resolution: str = Field(min_length=3, max_length=2000)

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from lindungi.auth.permissions import Permission, Principal
 from lindungi.db import utcnow
 from lindungi.errors import ConflictError, InvalidInputError, NotFoundError
+from lindungi.monitoring import alerts
 from lindungi.monitoring.intake import Reading, Refused, read
+from lindungi.monitoring.ladder import AlertKind
 from lindungi.monitoring.models import Checkin, CheckinBatch, Consent, Enrolment
 
 _NOT_PROCESSED = "consent withdrawn or enrolment ended: not processed"
@@ -188,5 +190,10 @@ def _record(
                             accuracy_m=reading.accuracy_m))  # fmt: skip
         if enrolment.last_checkin_at is None or reading.at > enrolment.last_checkin_at:
             enrolment.last_checkin_at = reading.at
+        if reading.kind == "sos":
+            told = f"SOS at {reading.lat:.5f}, {reading.lon:.5f} ({reading.at:%Y-%m-%d %H:%M} UTC)"
+            alerts.raise_alert(session, enrolment, AlertKind.SOS, told, now)
+        else:
+            alerts.resolve_on_checkin(session, enrolment, reading.at)
         accepted += 1
     return accepted, duplicates

@@ -1,5 +1,5 @@
 """Monitoring: enrolments with their consent, zones, raw check-ins and the batches they
-arrived in (idempotency keys).
+arrived in (idempotency keys), alerts with their history, and the notification outbox.
 
 Revision ID: 0010
 Revises: 0009
@@ -166,8 +166,123 @@ def upgrade() -> None:
     with op.batch_alter_table("monitoring_zones", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_monitoring_zones_kind"), ["kind"], unique=False)
 
+    op.create_table(
+        "monitoring_alerts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("enrolment_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("zone_id", sa.String(length=100), nullable=True),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("explanation", sa.Text(), nullable=False),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("occurrences", sa.Integer(), nullable=False),
+        sa.Column("steps_taken", sa.Integer(), nullable=False),
+        sa.Column("next_step_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("acknowledged_by", sa.String(length=64), nullable=True),
+        sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("resolution", sa.Text(), nullable=True),
+        sa.Column("case_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "kind IN ('sos', 'missed_checkin', 'left_work_zone', 'entered_high_risk')",
+            name=op.f("ck_monitoring_alerts_kind"),
+        ),
+        sa.CheckConstraint(
+            "status IN ('open', 'acknowledged', 'resolved')",
+            name=op.f("ck_monitoring_alerts_status"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_monitoring_alerts_case_id_cases")
+        ),
+        sa.ForeignKeyConstraint(
+            ["enrolment_id"],
+            ["monitoring_enrolments.id"],
+            name=op.f("fk_monitoring_alerts_enrolment_id_monitoring_enrolments"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_alerts")),
+    )
+    with op.batch_alter_table("monitoring_alerts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_monitoring_alerts_enrolment_id"), ["enrolment_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_monitoring_alerts_next_step_at"), ["next_step_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_monitoring_alerts_status"), ["status"], unique=False)
+
+    op.create_table(
+        "monitoring_alert_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("alert_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(length=64), nullable=False),
+        sa.Column("action", sa.String(length=24), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["alert_id"],
+            ["monitoring_alerts.id"],
+            name=op.f("fk_monitoring_alert_events_alert_id_monitoring_alerts"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_alert_events")),
+    )
+    with op.batch_alter_table("monitoring_alert_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_monitoring_alert_events_alert_id"), ["alert_id"], unique=False
+        )
+
+    op.create_table(
+        "monitoring_notifications",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=160), nullable=False),
+        sa.Column("alert_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=12), nullable=False),
+        sa.Column("recipient", sa.String(length=300), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=8), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "status IN ('pending', 'sent', 'failed')",
+            name=op.f("ck_monitoring_notifications_status"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["alert_id"],
+            ["monitoring_alerts.id"],
+            name=op.f("fk_monitoring_notifications_alert_id_monitoring_alerts"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_notifications")),
+        sa.UniqueConstraint("key", name=op.f("uq_monitoring_notifications_key")),
+    )
+    with op.batch_alter_table("monitoring_notifications", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_monitoring_notifications_alert_id"), ["alert_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_monitoring_notifications_status"), ["status"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("monitoring_notifications", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_monitoring_notifications_status"))
+        batch_op.drop_index(batch_op.f("ix_monitoring_notifications_alert_id"))
+
+    op.drop_table("monitoring_notifications")
+    with op.batch_alter_table("monitoring_alert_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_monitoring_alert_events_alert_id"))
+
+    op.drop_table("monitoring_alert_events")
+    with op.batch_alter_table("monitoring_alerts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_monitoring_alerts_status"))
+        batch_op.drop_index(batch_op.f("ix_monitoring_alerts_next_step_at"))
+        batch_op.drop_index(batch_op.f("ix_monitoring_alerts_enrolment_id"))
+
+    op.drop_table("monitoring_alerts")
     with op.batch_alter_table("monitoring_zones", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_monitoring_zones_kind"))
 

@@ -1,0 +1,51 @@
+"""``lindungi monitoring``: the timer's tick (missed check-ins and the alert ladders)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from lindungi.audit import service as audit
+from lindungi.audit.entry import Action
+from lindungi.clitools import DbOption, fail, friendly_errors, settings_for, unit_of_work
+from lindungi.monitoring import alerts
+from lindungi.settings import Settings
+
+monitoring_app = typer.Typer(help="Monitoring: check-ins, alerts.", no_args_is_help=True)
+
+
+def routing(settings: Settings) -> alerts.Routing:
+    """Where notifications go, from the settings."""
+    return alerts.Routing(
+        worker_webhook=settings.notify_worker_webhook,
+        sms_webhook=settings.notify_sms_webhook,
+        embassy_emails=settings.embassy_emails,
+        command_centre_email=settings.command_centre_email,
+    )
+
+
+@monitoring_app.command("tick")
+@friendly_errors
+def tick_command(
+    now: Annotated[str | None, typer.Option(help="As of (ISO 8601 with offset).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Open alerts for missed check-ins and take the ladder steps that have fallen due
+    (run it from a timer, e.g. every minute; running it again changes nothing)."""
+    moment = dt.datetime.now(dt.UTC)
+    if now is not None:
+        try:
+            moment = dt.datetime.fromisoformat(now)
+        except ValueError:
+            raise fail(f"--now {now!r}: expected an ISO 8601 time") from None
+        if moment.tzinfo is None:
+            raise fail(f"--now {now!r}: give the offset, e.g. +00:00")
+    settings = settings_for(db)
+    with unit_of_work(settings) as session:
+        opened, steps = alerts.tick(session, moment.astimezone(dt.UTC), routing(settings))
+        if opened or steps:
+            audit.record(session, audit.SYSTEM, Action.UPDATE, "monitoring_alerts", "tick",
+                         fields=["status", "steps_taken"], purpose="alert ladder")  # fmt: skip
+    typer.echo(f"{opened} alerts opened, {steps} ladder steps taken")
