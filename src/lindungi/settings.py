@@ -91,6 +91,13 @@ class Settings(BaseSettings):
         default=None, description="Where alerts go when an embassy has no address of its own."
     )
 
+    smtp_host: str | None = Field(default=None, description="The SMTP server email leaves by.")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = Field(default="lindungi@localhost", description="The sender's address.")
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+
     @field_validator("case_deadline_hours")
     @classmethod
     def _deadlines_are_stages(cls, hours: dict[str, float]) -> dict[str, float]:

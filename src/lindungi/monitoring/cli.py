@@ -10,7 +10,7 @@ import typer
 from lindungi.audit import service as audit
 from lindungi.audit.entry import Action
 from lindungi.clitools import DbOption, fail, friendly_errors, settings_for, unit_of_work
-from lindungi.monitoring import alerts
+from lindungi.monitoring import alerts, outbox
 from lindungi.settings import Settings
 
 monitoring_app = typer.Typer(help="Monitoring: check-ins, alerts.", no_args_is_help=True)
@@ -49,3 +49,36 @@ def tick_command(
             audit.record(session, audit.SYSTEM, Action.UPDATE, "monitoring_alerts", "tick",
                          fields=["status", "steps_taken"], purpose="alert ladder")  # fmt: skip
     typer.echo(f"{opened} alerts opened, {steps} ladder steps taken")
+
+
+def senders(settings: Settings) -> dict[str, outbox.Send]:
+    """The delivery adapters the settings allow (email only with an SMTP host)."""
+    found: dict[str, outbox.Send] = {"webhook": outbox.webhook()}
+    if settings.smtp_host:
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        found["email"] = outbox.email(outbox.SmtpServer(
+            settings.smtp_host, settings.smtp_port, settings.smtp_from,
+            settings.smtp_starttls, settings.smtp_username, password,
+        ))  # fmt: skip
+    return found
+
+
+@monitoring_app.command("deliver")
+@friendly_errors
+def deliver_command(
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 500,
+    db: DbOption = None,
+) -> None:
+    """Send the notifications that are due, each in its own transaction (run it from a
+    timer, or beside ``tick``); failures are retried later, then marked failed."""
+    settings = settings_for(db)
+    adapters = senders(settings)
+    now = dt.datetime.now(dt.UTC)
+    with unit_of_work(settings) as session:
+        pending = outbox.due(session, now, limit)
+    tally: dict[str, int] = {}
+    for notification_id in pending:
+        with unit_of_work(settings) as session:
+            outcome = outbox.deliver(session, notification_id, adapters, now)
+        tally[outcome] = tally.get(outcome, 0) + 1
+    typer.echo(", ".join(f"{n} {what}" for what, n in sorted(tally.items())) or "nothing due")
