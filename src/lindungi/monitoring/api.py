@@ -3,9 +3,10 @@ worker's own app), and batches of check-ins with an idempotency key."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Header, Query, status
+from fastapi.encoders import jsonable_encoder
 from sqlalchemy import select
 
 from lindungi.api.deps import AuditDep, Requires, Router, SessionDep
@@ -14,7 +15,7 @@ from lindungi.audit.entry import Action
 from lindungi.audit.service import Actor
 from lindungi.auth.permissions import Principal
 from lindungi.db import utcnow
-from lindungi.monitoring import alerts, service
+from lindungi.monitoring import alerts, retention, service
 from lindungi.monitoring.models import Alert
 from lindungi.monitoring.schemas import (
     AlertEventOut,
@@ -27,6 +28,7 @@ from lindungi.monitoring.schemas import (
     PublicWithdrawalIn,
     RejectedOut,
     ResolutionIn,
+    SubjectIn,
     WithdrawalIn,
 )
 from lindungi.recruiters.public_api import rate_limited
@@ -201,3 +203,19 @@ def withdraw_myself(
         audit.record(session, WORKER, Action.UPDATE, "monitoring_enrolments",
                      str(enrolment.id), fields=["status", "consent"],
                      purpose="consent withdrawn by the worker")  # fmt: skip
+
+
+@public_router.post(
+    "/public/monitoring/mine",
+    summary="A worker sees everything held about them, with the key their app holds",
+)
+def what_is_held_about_me(
+    body: SubjectIn,
+    session: SessionDep,
+    _: Annotated[None, Depends(rate_limited)],
+) -> dict[str, Any]:
+    enrolment = service.enrolment_by_subject(session, body.subject)
+    audit.record(session, WORKER, Action.READ, "monitoring_enrolments", str(enrolment.id),
+                 fields=["everything"], purpose="the worker's own access")  # fmt: skip
+    held: dict[str, Any] = jsonable_encoder(retention.held_about(session, enrolment))
+    return held

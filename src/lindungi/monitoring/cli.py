@@ -10,10 +10,22 @@ import typer
 from lindungi.audit import service as audit
 from lindungi.audit.entry import Action
 from lindungi.clitools import DbOption, fail, friendly_errors, settings_for, unit_of_work
-from lindungi.monitoring import alerts, outbox
+from lindungi.monitoring import alerts, outbox, retention
 from lindungi.settings import Settings
 
 monitoring_app = typer.Typer(help="Monitoring: check-ins, alerts.", no_args_is_help=True)
+
+
+def _moment(now: str | None) -> dt.datetime:
+    if now is None:
+        return dt.datetime.now(dt.UTC)
+    try:
+        moment = dt.datetime.fromisoformat(now)
+    except ValueError:
+        raise fail(f"--now {now!r}: expected an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise fail(f"--now {now!r}: give the offset, e.g. +00:00")
+    return moment.astimezone(dt.UTC)
 
 
 def routing(settings: Settings) -> alerts.Routing:
@@ -34,17 +46,10 @@ def tick_command(
 ) -> None:
     """Open alerts for missed check-ins and take the ladder steps that have fallen due
     (run it from a timer, e.g. every minute; running it again changes nothing)."""
-    moment = dt.datetime.now(dt.UTC)
-    if now is not None:
-        try:
-            moment = dt.datetime.fromisoformat(now)
-        except ValueError:
-            raise fail(f"--now {now!r}: expected an ISO 8601 time") from None
-        if moment.tzinfo is None:
-            raise fail(f"--now {now!r}: give the offset, e.g. +00:00")
+    moment = _moment(now)
     settings = settings_for(db)
     with unit_of_work(settings) as session:
-        opened, steps = alerts.tick(session, moment.astimezone(dt.UTC), routing(settings))
+        opened, steps = alerts.tick(session, moment, routing(settings))
         if opened or steps:
             audit.record(session, audit.SYSTEM, Action.UPDATE, "monitoring_alerts", "tick",
                          fields=["status", "steps_taken"], purpose="alert ladder")  # fmt: skip
@@ -82,3 +87,20 @@ def deliver_command(
             outcome = outbox.deliver(session, notification_id, adapters, now)
         tally[outcome] = tally.get(outcome, 0) + 1
     typer.echo(", ".join(f"{n} {what}" for what, n in sorted(tally.items())) or "nothing due")
+
+
+@monitoring_app.command("purge")
+@friendly_errors
+def purge_command(
+    now: Annotated[str | None, typer.Option(help="As of (ISO 8601 with offset).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Delete raw check-ins past the retention each worker agreed to, and all of those
+    who withdrew their consent (run it daily)."""
+    moment = _moment(now)
+    with unit_of_work(settings_for(db)) as session:
+        done = retention.purge(session, moment)
+        audit.record(session, audit.SYSTEM, Action.UPDATE, "monitoring_checkins", "purge",
+                     fields=["deleted"], purpose="retention")  # fmt: skip
+    typer.echo(f"{done.checkins} check-ins past retention and {done.withdrawn_checkins} of "
+               f"withdrawn consents deleted; {done.batches} old batch records")  # fmt: skip

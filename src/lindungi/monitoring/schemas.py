@@ -89,10 +89,18 @@ class WithdrawalIn(BaseModel):
     reason: str = Field(default="", max_length=2000)
 
 
-class PublicWithdrawalIn(WithdrawalIn):
-    """The worker withdraws with the key their app holds."""
+class SubjectIn(BaseModel):
+    """The key a worker's app holds."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     subject: str = Field(min_length=16, max_length=40)
+
+
+class PublicWithdrawalIn(SubjectIn):
+    """The worker withdraws with the key their app holds."""
+
+    reason: str = Field(default="", max_length=2000)
 
 
 class CheckinIn(BaseModel):
