@@ -91,6 +91,12 @@ class Settings(BaseSettings):
         default=None, description="Where alerts go when an embassy has no address of its own."
     )
 
+    nats_url: str | None = Field(
+        default=None,
+        description="NATS JetStream for the check-in stream, e.g. nats://127.0.0.1:4222; "
+        "unset, batches are recorded in-process as they arrive.",
+    )
+    nats_stream: str = Field(default="LINDUNGI_CHECKINS", pattern=r"^[A-Z0-9_]+$")
     smtp_host: str | None = Field(default=None, description="The SMTP server email leaves by.")
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_from: str = Field(default="lindungi@localhost", description="The sender's address.")

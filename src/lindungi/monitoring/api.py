@@ -7,15 +7,16 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Header, Query, status
 from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from lindungi.api.deps import AuditDep, Requires, Router, SessionDep
+from lindungi.api.deps import AuditDep, Requires, Router, SessionDep, get_settings
 from lindungi.audit import service as audit
 from lindungi.audit.entry import Action
 from lindungi.audit.service import Actor
 from lindungi.auth.permissions import Principal
 from lindungi.db import utcnow
-from lindungi.monitoring import alerts, retention, service
+from lindungi.monitoring import alerts, retention, service, stream
 from lindungi.monitoring.models import Alert
 from lindungi.monitoring.schemas import (
     AlertEventOut,
@@ -26,14 +27,24 @@ from lindungi.monitoring.schemas import (
     EnrolmentIn,
     EnrolmentOut,
     PublicWithdrawalIn,
+    QueuedOut,
     RejectedOut,
     ResolutionIn,
     SubjectIn,
     WithdrawalIn,
 )
 from lindungi.recruiters.public_api import rate_limited
+from lindungi.settings import Settings
 
 router = Router(tags=["monitoring"])
+
+
+def stream_of(settings: Settings) -> stream.Stream:
+    """The check-in stream the settings name."""
+    assert settings.nats_url is not None
+    return stream.Stream(settings.nats_url, settings.nats_stream)
+
+
 public_router = Router(tags=["public"])
 #: Who the audit log names when a worker acts through their own app.
 WORKER = Actor("worker:self")
@@ -97,16 +108,23 @@ def withdraw(
 
 @router.post(
     "/monitoring/checkins",
-    response_model=BatchOut,
-    summary="Record a batch of check-ins once (Idempotency-Key); bad records are named",
+    response_model=BatchOut | QueuedOut,
+    summary="Record a batch of check-ins once (Idempotency-Key); bad records are named. "
+    "With the NATS stream configured the batch is queued (202) and recorded by the consumer",
+    responses={202: {"model": QueuedOut}},
 )
 def checkins(
     body: BatchIn,
     session: SessionDep,
+    settings: Annotated[Settings, Depends(get_settings)],
     principal: Annotated[Principal, Depends(Requires("checkins", "submit"))],
     idempotency_key: Annotated[str, Header(min_length=8, max_length=128)],
-) -> BatchOut:
+) -> BatchOut | JSONResponse:
     records = [c.model_dump(exclude_unset=True) for c in body.checkins]
+    if settings.nats_url:
+        sent = stream.publish(stream_of(settings), principal.username, idempotency_key, records)
+        queued = QueuedOut(key=idempotency_key, seq=sent.seq, duplicate=sent.duplicate)
+        return JSONResponse(queued.model_dump(), status_code=status.HTTP_202_ACCEPTED)
     answer = service.ingest(session, principal.username, idempotency_key, records)
     return BatchOut(
         batch_id=answer.batch_id, accepted=answer.accepted, duplicates=answer.duplicates,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from lindungi.audit import service as audit
 from lindungi.audit.entry import Action
 from lindungi.clitools import DbOption, fail, friendly_errors, settings_for, unit_of_work
-from lindungi.monitoring import alerts, outbox, retention
+from lindungi.monitoring import alerts, outbox, retention, service, stream
 from lindungi.settings import Settings
 
 monitoring_app = typer.Typer(help="Monitoring: check-ins, alerts.", no_args_is_help=True)
@@ -104,3 +104,28 @@ def purge_command(
                      fields=["deleted"], purpose="retention")  # fmt: skip
     typer.echo(f"{done.checkins} check-ins past retention and {done.withdrawn_checkins} of "
                f"withdrawn consents deleted; {done.batches} old batch records")  # fmt: skip
+
+
+@monitoring_app.command("consume")
+@friendly_errors
+def consume_command(
+    limit: Annotated[int, typer.Option(min=1, help="Stop after this many batches.")] = 10_000,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for more before stopping.")] = 2.0,
+    db: DbOption = None,
+) -> None:
+    """Record the check-in batches waiting on the NATS stream (LINDUNGI_NATS_URL), each in
+    its own transaction, acknowledged after it commits. Run several for more throughput."""
+    settings = settings_for(db)
+    if not settings.nats_url:
+        raise fail("LINDUNGI_NATS_URL is not set: batches are recorded in-process")
+
+    def handle(source: str, key: str, records: list[dict[str, Any]]) -> None:
+        with unit_of_work(settings) as session:
+            service.ingest(session, source, key, records)
+
+    refused: list[str] = []
+    where = stream.Stream(settings.nats_url, settings.nats_stream)
+    done = stream.consume(where, handle, limit, wait, refused)
+    for line in refused:
+        typer.echo(f"refused {line}", err=True)
+    typer.echo(f"{done} batches recorded, {len(refused)} refused")

@@ -133,6 +133,15 @@ class RejectedOut(BaseModel):
     error: str
 
 
+class QueuedOut(BaseModel):
+    """A batch queued on the NATS stream for the consumer to record."""
+
+    queued: bool = True
+    key: str
+    seq: int
+    duplicate: bool = Field(description="JetStream already held this batch (a resend)")
+
+
 class BatchOut(BaseModel):
     """What became of a batch; a resent batch gets the same answer (``replayed``)."""
 
