@@ -14,6 +14,8 @@ from lindungi.clitools import DbOption, engine_for, fail, friendly_errors, setti
 from lindungi.db import safe_url, session_factory, transaction
 from lindungi.identity.cli import identity_app, link_command
 from lindungi.migrate import init_db, require_current
+from lindungi.monitoring.cli import monitoring_app
+from lindungi.monitoring.geofence_cli import geofence_command
 from lindungi.network.cli import network_app
 from lindungi.recruiters.cli import recruiters_app
 from lindungi.screening.cli import check_offer_command, screen_command, screening_app
@@ -37,6 +39,8 @@ app.command("screen")(screen_command)
 app.command("check-offer")(check_offer_command)
 app.add_typer(screening_app, name="screening")
 app.add_typer(cases_app, name="cases")
+app.command("geofence")(geofence_command)
+app.add_typer(monitoring_app, name="monitoring")
 
 HostOption = Annotated[
     str | None, typer.Option(help="Address to listen on (default: LINDUNGI_HOST or 127.0.0.1).")
