@@ -52,3 +52,30 @@ def test_the_timers_from_the_command_line(tmp_path: Path) -> None:
     bad = run.invoke(app, ["monitoring", "tick", "--now", "yesterday", "--db", db])
     assert bad.exit_code == 1
     assert "--now 'yesterday': expected an ISO 8601 time" in bad.output
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def test_zones_from_the_command_line(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'hub.db'}"
+    run = CliRunner()
+    assert run.invoke(app, ["init", "--db", db]).exit_code == 0
+    bad = tmp_path / "bad.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+                   '"properties": {"zone_id": "z1", "kind": "mine"}, "geometry": null}]}')  # fmt: skip
+    refused = run.invoke(app, ["monitoring", "zones-import", str(bad), "--db", db])
+    assert refused.exit_code == 1
+    assert "z1" in refused.output
+    if SHARED.is_dir():
+        seeded = run.invoke(app, ["monitoring", "zones-seed", "--points",
+                                  str(SHARED / "scam_hub_reference_points.csv"), "--db", db])  # fmt: skip
+        assert seeded.exit_code == 0, seeded.output
+        assert "high-risk zones added" in seeded.stdout
+        assert "skipped line 13 (Golden Triangle SEZ" in seeded.output
+    out = tmp_path / "zones.geojson"
+    written = run.invoke(app, ["monitoring", "zones-export", str(out), "--db", db])
+    assert written.exit_code == 0, written.output
+    again = run.invoke(app, ["monitoring", "zones-import", str(out), "--db", db])
+    assert again.exit_code == 0, again.output
+    assert again.stdout.startswith("0 zones added")

@@ -198,6 +198,7 @@ ROLES: dict[str, Role] = {
                 ("cases", "override", Scope.ALL),
                 ("cases", "export", Scope.ALL),
                 ("cases", "escalations", Scope.ALL),
+                ("monitoring", "zones", Scope.ALL),
                 ("claims", "file", Scope.ALL),
             ),
             frozenset({"bp2mi", "kemlu"}),
@@ -221,7 +222,13 @@ ROLES: dict[str, Role] = {
             "analyst",
             "Analis",
             "Analyst",
-            _grants(*_SELF, *_REGISTRY, *_NETWORK, ("cases", "figures", Scope.ALL)),
+            _grants(
+                *_SELF,
+                *_REGISTRY,
+                *_NETWORK,
+                ("cases", "figures", Scope.ALL),
+                ("monitoring", "zones", Scope.ALL),  # the high-risk zones
+            ),
         ),
         Role(
             "gateway",

@@ -119,6 +119,26 @@ def resolve_on_checkin(session: Session, enrolment: Enrolment, at: dt.datetime) 
         _resolve(session, alert, at, f"the worker checked in at {at:%Y-%m-%d %H:%M} UTC")
 
 
+def resolve_zone(
+    session: Session,
+    enrolment: Enrolment,
+    kind: AlertKind,
+    zone_id: str,
+    at: dt.datetime,
+    why: str,
+) -> None:
+    """Resolve the open alert of this kind about this zone (the worker came back)."""
+    for alert in session.scalars(
+        select(Alert).where(
+            Alert.enrolment_id == enrolment.id,
+            Alert.kind == kind.value,
+            Alert.zone_id == zone_id,
+            Alert.status != "resolved",
+        )
+    ):
+        _resolve(session, alert, at, why)
+
+
 def _resolve(session: Session, alert: Alert, at: dt.datetime, why: str,
              actor: str = ACTOR) -> None:  # fmt: skip
     alert.status, alert.resolved_at, alert.resolution = "resolved", at, why

@@ -16,7 +16,7 @@ from lindungi.audit.entry import Action
 from lindungi.audit.service import Actor
 from lindungi.auth.permissions import Principal
 from lindungi.db import utcnow
-from lindungi.monitoring import alerts, retention, service, stream
+from lindungi.monitoring import alerts, places, retention, service, stream
 from lindungi.monitoring.models import Alert
 from lindungi.monitoring.schemas import (
     AlertEventOut,
@@ -32,6 +32,7 @@ from lindungi.monitoring.schemas import (
     ResolutionIn,
     SubjectIn,
     WithdrawalIn,
+    ZonesImportedOut,
 )
 from lindungi.recruiters.public_api import rate_limited
 from lindungi.settings import Settings
@@ -130,6 +131,54 @@ def checkins(
         batch_id=answer.batch_id, accepted=answer.accepted, duplicates=answer.duplicates,
         rejected=[RejectedOut(**r) for r in answer.rejected], replayed=answer.replayed,
     )  # fmt: skip
+
+
+@router.get(
+    "/monitoring/zones",
+    summary="The active zones as GeoJSON (high-risk zones from reference points are approximate)",
+)
+def get_zones(
+    session: SessionDep,
+    _: Annotated[Principal, Depends(Requires("monitoring", "read"))],
+    kind: Literal["work", "high_risk", "other"] | None = None,
+) -> dict[str, Any]:
+    found: dict[str, Any] = jsonable_encoder(places.export_zones(session, kind))
+    return found
+
+
+@router.post(
+    "/monitoring/zones",
+    response_model=ZonesImportedOut,
+    summary="Add or update zones from a GeoJSON FeatureCollection (one bad zone refuses all)",
+)
+def put_zones(
+    body: dict[str, Any],
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("monitoring", "zones"))],
+) -> ZonesImportedOut:
+    made = places.import_zones(session, body, principal.username, f"upload by {principal.agency}")
+    auditor.record(Action.UPDATE, "monitoring_zones", "import", ("geometry", "kind"))
+    return ZonesImportedOut(added=made.added, updated=made.updated, repairs=made.repairs)
+
+
+@router.post(
+    "/monitoring/enrolments/{enrolment_id}/work-zone",
+    response_model=ZonesImportedOut,
+    summary="Set a placement's work zones (GeoJSON, kind work)",
+)
+def put_work_zone(
+    enrolment_id: int,
+    body: dict[str, Any],
+    session: SessionDep,
+    auditor: AuditDep,
+    principal: Annotated[Principal, Depends(Requires("monitoring", "enrol"))],
+) -> ZonesImportedOut:
+    service.get_enrolment(session, enrolment_id, principal)
+    made = places.import_zones(session, body, principal.username, "placement",
+                               work_of=enrolment_id)  # fmt: skip
+    auditor.record(Action.UPDATE, "monitoring_enrolments", enrolment_id, ("work_zone",))
+    return ZonesImportedOut(added=made.added, updated=made.updated, repairs=made.repairs)
 
 
 def _alert_out(session: SessionDep, alert: Alert) -> AlertOut:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -10,7 +12,7 @@ import typer
 from lindungi.audit import service as audit
 from lindungi.audit.entry import Action
 from lindungi.clitools import DbOption, fail, friendly_errors, settings_for, unit_of_work
-from lindungi.monitoring import alerts, outbox, retention, service, stream
+from lindungi.monitoring import alerts, outbox, places, retention, service, stream
 from lindungi.settings import Settings
 
 monitoring_app = typer.Typer(help="Monitoring: check-ins, alerts.", no_args_is_help=True)
@@ -129,3 +131,60 @@ def consume_command(
     for line in refused:
         typer.echo(f"refused {line}", err=True)
     typer.echo(f"{done} batches recorded, {len(refused)} refused")
+
+
+@monitoring_app.command("zones-import")
+@friendly_errors
+def zones_import_command(
+    path: Annotated[Path, typer.Argument(help="A GeoJSON FeatureCollection.")],
+    work_of: Annotated[
+        int | None, typer.Option(help="The enrolment whose work zones these are.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Add or update zones (one bad zone refuses the file, naming every bad one)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise fail(f"{path}: {error}") from None
+    with unit_of_work(settings_for(db)) as session:
+        made = places.import_zones(session, document, audit.Actor.cli().name, str(path),
+                                   work_of=work_of)  # fmt: skip
+        audit.record(session, audit.Actor.cli(), Action.UPDATE, "monitoring_zones", "import",
+                     fields=["geometry", "kind"], purpose=str(path))  # fmt: skip
+    for line in made.repairs:
+        typer.echo(f"repaired {line}", err=True)
+    typer.echo(f"{made.added} zones added, {made.updated} updated")
+
+
+@monitoring_app.command("zones-export")
+@friendly_errors
+def zones_export_command(
+    out: Annotated[Path, typer.Argument(help="Where to write the GeoJSON.")],
+    kind: Annotated[str | None, typer.Option(help="work, high_risk or other.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Write the active zones as GeoJSON."""
+    with unit_of_work(settings_for(db)) as session:
+        document = places.export_zones(session, kind)
+    out.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    typer.echo(f"{len(document['features'])} zones → {out}")
+
+
+@monitoring_app.command("zones-seed")
+@friendly_errors
+def zones_seed_command(
+    points: Annotated[Path, typer.Option(help="Reference points CSV (name, country, lat, lon).")],
+    radius_km: Annotated[float, typer.Option(help="The approximate radius around each.")] = 3.0,
+    db: DbOption = None,
+) -> None:
+    """Seed high-risk zones as approximate circles around reference points (rows without a
+    point are named and skipped)."""
+    document, skipped = places.reference_zones(points, radius_km)
+    for line in skipped:
+        typer.echo(f"skipped {line}", err=True)
+    with unit_of_work(settings_for(db)) as session:
+        made = places.import_zones(session, document, audit.Actor.cli().name, str(points))
+        audit.record(session, audit.Actor.cli(), Action.UPDATE, "monitoring_zones", "seed",
+                     fields=["geometry"], purpose=f"reference points {points.name}")  # fmt: skip
+    typer.echo(f"{made.added} high-risk zones added, {made.updated} updated (approximate)")

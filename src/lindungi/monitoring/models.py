@@ -208,3 +208,30 @@ class Notification(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Presence(Base):
+    """A zone a worker is inside now, as their check-ins say (what the next check-in is
+    compared with to find an enter or an exit)."""
+
+    __tablename__ = "monitoring_presence"
+
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("monitoring_enrolments.id"), primary_key=True
+    )
+    zone_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    since: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class ZoneEvent(Base):
+    """A worker entered or left a zone (kept longer than raw check-ins, without the
+    coordinates)."""
+
+    __tablename__ = "monitoring_zone_events"
+    __table_args__ = (CheckConstraint("event IN ('enter', 'exit')", name="event"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("monitoring_enrolments.id"), index=True)
+    zone_id: Mapped[str] = mapped_column(String(100))
+    event: Mapped[str] = mapped_column(String(5))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

@@ -193,3 +193,11 @@ class ResolutionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     resolution: str = Field(min_length=3, max_length=2000)
+
+
+class ZonesImportedOut(BaseModel):
+    """What a zones import did."""
+
+    added: int
+    updated: int
+    repairs: list[str]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from lindungi.auth.permissions import Permission, Principal
 from lindungi.db import utcnow
 from lindungi.errors import ConflictError, InvalidInputError, NotFoundError
-from lindungi.monitoring import alerts
+from lindungi.monitoring import alerts, places
 from lindungi.monitoring.intake import Reading, Refused, read
 from lindungi.monitoring.ladder import AlertKind
 from lindungi.monitoring.models import Checkin, CheckinBatch, Consent, Enrolment
@@ -167,6 +167,8 @@ def _record(
         )
     }
     accepted = duplicates = 0
+    before = {e.id: e.last_checkin_at for e in enrolments.values()}
+    places_of: dict[int, list[tuple[dt.datetime, float, float]]] = {}
     for index, reading in readings:
         enrolment = enrolments.get(reading.subject)
         if enrolment is None:
@@ -190,10 +192,15 @@ def _record(
                             accuracy_m=reading.accuracy_m))  # fmt: skip
         if enrolment.last_checkin_at is None or reading.at > enrolment.last_checkin_at:
             enrolment.last_checkin_at = reading.at
+        places_of.setdefault(enrolment.id, []).append((reading.at, reading.lon, reading.lat))
         if reading.kind == "sos":
             told = f"SOS at {reading.lat:.5f}, {reading.lon:.5f} ({reading.at:%Y-%m-%d %H:%M} UTC)"
             alerts.raise_alert(session, enrolment, AlertKind.SOS, told, now)
         else:
             alerts.resolve_on_checkin(session, enrolment, reading.at)
         accepted += 1
+    session.flush()
+    for enrolment in enrolments.values():
+        if enrolment.id in places_of:
+            places.track(session, enrolment, places_of[enrolment.id], before[enrolment.id], now)
     return accepted, duplicates

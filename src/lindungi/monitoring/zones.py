@@ -66,7 +66,7 @@ class _Refused(Exception):
 
 
 def _position(value: Any, where: str) -> tuple[float, float]:
-    numbers = isinstance(value, list) and all(
+    numbers = isinstance(value, list | tuple) and all(
         isinstance(c, int | float) and not isinstance(c, bool) for c in value
     )
     if not numbers or len(value) < 2:
@@ -80,7 +80,7 @@ def _position(value: Any, where: str) -> tuple[float, float]:
 
 
 def _ring(value: Any, where: str, repairs: list[str]) -> list[tuple[float, float]]:
-    if not isinstance(value, list):
+    if not isinstance(value, list | tuple):
         raise _Refused(f"{where} is not a list of positions")
     ring = [_position(p, f"{where}, position {n}") for n, p in enumerate(value, 1)]
     if ring and ring[0] != ring[-1]:
@@ -92,7 +92,7 @@ def _ring(value: Any, where: str, repairs: list[str]) -> list[tuple[float, float
 
 
 def _polygon(value: Any, where: str, repairs: list[str]) -> Polygon:
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list | tuple) or not value:
         raise _Refused(f"{where} has no rings")
     rings = [_ring(r, f"{where}ring {n}", repairs) for n, r in enumerate(value, 1)]
     return Polygon(rings[0], rings[1:])
@@ -105,7 +105,7 @@ def _geometry(value: Any, repairs: list[str]) -> BaseGeometry:
     if kind == "Polygon":
         geometry: BaseGeometry = _polygon(coords, "", repairs)
     elif kind == "MultiPolygon":
-        if not isinstance(coords, list) or not coords:
+        if not isinstance(coords, list | tuple) or not coords:
             raise _Refused("MultiPolygon has no polygons")
         geometry = MultiPolygon(
             [_polygon(p, f"polygon {n}, ", repairs) for n, p in enumerate(coords, 1)]

@@ -1,5 +1,6 @@
 """Monitoring: enrolments with their consent, zones, raw check-ins and the batches they
-arrived in (idempotency keys), alerts with their history, and the notification outbox.
+arrived in (idempotency keys), where each worker is and the zone events, alerts with their
+history, and the notification outbox.
 
 Revision ID: 0010
 Revises: 0009
@@ -137,6 +138,40 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_monitoring_checkins_at"), ["at"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_monitoring_checkins_enrolment_id"), ["enrolment_id"], unique=False
+        )
+
+    op.create_table(
+        "monitoring_presence",
+        sa.Column("enrolment_id", sa.Integer(), nullable=False),
+        sa.Column("zone_id", sa.String(length=100), nullable=False),
+        sa.Column("since", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["enrolment_id"],
+            ["monitoring_enrolments.id"],
+            name=op.f("fk_monitoring_presence_enrolment_id_monitoring_enrolments"),
+        ),
+        sa.PrimaryKeyConstraint("enrolment_id", "zone_id", name=op.f("pk_monitoring_presence")),
+    )
+    op.create_table(
+        "monitoring_zone_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("enrolment_id", sa.Integer(), nullable=False),
+        sa.Column("zone_id", sa.String(length=100), nullable=False),
+        sa.Column("event", sa.String(length=5), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "event IN ('enter', 'exit')", name=op.f("ck_monitoring_zone_events_event")
+        ),
+        sa.ForeignKeyConstraint(
+            ["enrolment_id"],
+            ["monitoring_enrolments.id"],
+            name=op.f("fk_monitoring_zone_events_enrolment_id_monitoring_enrolments"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_zone_events")),
+    )
+    with op.batch_alter_table("monitoring_zone_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_monitoring_zone_events_enrolment_id"), ["enrolment_id"], unique=False
         )
 
     op.create_table(
@@ -287,6 +322,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_monitoring_zones_kind"))
 
     op.drop_table("monitoring_zones")
+    with op.batch_alter_table("monitoring_zone_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_monitoring_zone_events_enrolment_id"))
+
+    op.drop_table("monitoring_zone_events")
+    op.drop_table("monitoring_presence")
     with op.batch_alter_table("monitoring_checkins", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_monitoring_checkins_enrolment_id"))
         batch_op.drop_index(batch_op.f("ix_monitoring_checkins_at"))
