@@ -12,6 +12,7 @@ from lindungi.auth.cli import tokens_app, users_app
 from lindungi.cases.cli import cases_app
 from lindungi.clitools import DbOption, engine_for, fail, friendly_errors, settings_for
 from lindungi.db import safe_url, session_factory, transaction
+from lindungi.demo.monitoring import load_monitoring
 from lindungi.identity.cli import identity_app, link_command
 from lindungi.migrate import init_db, require_current
 from lindungi.monitoring.cli import monitoring_app
@@ -119,6 +120,7 @@ def demo(
             index = demo_service.load_identities(session, seed=seed, people=people)
             screened = demo_service.load_screenings(session, scenario, min(people, 60))
             opened = demo_service.load_cases(session, scenario)
+            watched = load_monitoring(session, scenario, dt.datetime.now(dt.UTC))
             logins = demo_service.issue_logins(
                 session, scenario, dt.timedelta(days=settings.token_ttl_days)
             )
@@ -145,6 +147,11 @@ def demo(
         f"{sum(opened.by_state.values())} in {len(opened.by_state)} stages; referrals "
         f"{_counts(opened.referrals)}; legal track {_counts(opened.legal)}; bond claims "
         f"{_counts(opened.bond_claims)}"
+    )
+    typer.echo(
+        f"monitoring: {watched.enrolled} workers enrolled with consent, {watched.checkins} "
+        f"check-ins held; alerts {_counts(watched.alerts)}; {watched.cases} cases opened by "
+        "the alert ladder"
     )
     typer.echo(f"hub: {url}   API: {url}/api/v1   OpenAPI: {url}/openapi.json")
     typer.echo("demo logins (synthetic; for this demo only):")
