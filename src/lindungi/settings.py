@@ -91,6 +91,22 @@ class Settings(BaseSettings):
         default=None, description="Where alerts go when an embassy has no address of its own."
     )
 
+    alert_ladders: dict[str, list[tuple[str, float]]] = Field(
+        default_factory=dict,
+        description="Alert ladders per kind over the built-in ones, JSON, e.g. "
+        '{"missed_checkin": [["remind_worker", 0], ["notify_embassy", 3], ["open_case", 12]]}.',
+    )
+
+    @field_validator("alert_ladders")
+    @classmethod
+    def _ladders_are_known(
+        cls, ladders: dict[str, list[tuple[str, float]]]
+    ) -> dict[str, list[tuple[str, float]]]:
+        from lindungi.monitoring.ladder import configured
+
+        configured(ladders)  # raises ValueError naming what is wrong
+        return ladders
+
     nats_url: str | None = Field(
         default=None,
         description="NATS JetStream for the check-in stream, e.g. nats://127.0.0.1:4222; "

@@ -13,6 +13,7 @@ from lindungi.monitoring.ladder import (
     AlertKind,
     Missed,
     Step,
+    configured,
     due_steps,
     missed,
     next_step_at,
@@ -54,3 +55,21 @@ def test_every_ladder_ends_in_a_case_and_never_goes_back_in_time() -> None:
         offsets = [after for _, after in ladder]
         assert offsets == sorted(offsets)
         assert len({step for step, _ in ladder}) == len(ladder)
+
+
+def test_an_installation_configures_its_ladders() -> None:
+    mine = configured({"missed_checkin": [["notify_embassy", 0], ["open_case", 6]]})
+    assert mine[AlertKind.MISSED_CHECKIN] == ((Step.NOTIFY_EMBASSY, 0 * HOUR),
+                                              (Step.OPEN_CASE, 6 * HOUR))  # fmt: skip
+    assert mine[AlertKind.SOS] == DEFAULT_LADDERS[AlertKind.SOS]
+    assert due_steps(AlertKind.MISSED_CHECKIN, T0, 1, T0 + 6 * HOUR, mine) == (Step.OPEN_CASE,)
+    for wrong, message in (
+        ({"lost": [["open_case", 0]]}, "alert kind 'lost'"),
+        ({"sos": [["call_mum", 0]]}, "step 'call_mum'"),
+        ({"sos": [["open_case", 5], ["notify_embassy", 1]]}, "comes before the step above"),
+        ({"sos": [["open_case", 1], ["open_case", 2]]}, "appears twice"),
+        ({"sos": [["open_case", -1]]}, "hours ≥ 0"),
+        ({"sos": []}, "at least one step"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            configured(wrong)

@@ -49,6 +49,9 @@ def test_the_timers_from_the_command_line(tmp_path: Path) -> None:
     no_stream = run.invoke(app, ["monitoring", "consume", "--db", db])
     assert no_stream.exit_code == 1
     assert "LINDUNGI_NATS_URL is not set" in no_stream.output
+    odd = run.invoke(app, late, env={"LINDUNGI_ALERT_LADDERS": '{"sos": [["call_mum", 0]]}'})
+    assert odd.exit_code != 0
+    assert "step 'call_mum'" in odd.output
     bad = run.invoke(app, ["monitoring", "tick", "--now", "yesterday", "--db", db])
     assert bad.exit_code == 1
     assert "--now 'yesterday': expected an ISO 8601 time" in bad.output

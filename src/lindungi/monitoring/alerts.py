@@ -56,7 +56,6 @@ def raise_alert(
     explanation: str,
     now: dt.datetime,
     zone_id: str | None = None,
-    ladders: Mapping[AlertKind, Ladder] = DEFAULT_LADDERS,
 ) -> tuple[Alert, bool]:
     """Open an alert, or count a repeat on the open one of the same worker, kind and
     zone; answers the alert and whether it is new."""
@@ -73,9 +72,10 @@ def raise_alert(
         _event(session, same, now, "repeated", explanation)
         session.flush()
         return same, False
+    # The next tick takes the ladder's first steps, by the ladders it is configured with.
     alert = Alert(enrolment_id=enrolment.id, kind=kind.value, zone_id=zone_id,
                   explanation=explanation, opened_at=now, last_seen_at=now, occurrences=1,
-                  steps_taken=0, next_step_at=next_step_at(kind, now, 0, ladders))  # fmt: skip
+                  steps_taken=0, next_step_at=now)  # fmt: skip
     session.add(alert)
     session.flush()
     _event(session, alert, now, "opened", explanation)
@@ -266,8 +266,13 @@ def events(session: Session, alert_id: int) -> list[AlertEvent]:
     return list(session.scalars(query))
 
 
-def tick(session: Session, now: dt.datetime, routing: Routing) -> tuple[int, int]:
+def tick(
+    session: Session,
+    now: dt.datetime,
+    routing: Routing,
+    ladders: Mapping[AlertKind, Ladder] = DEFAULT_LADDERS,
+) -> tuple[int, int]:
     """What a timer runs: open alerts for missed check-ins, then climb the ladders.
     Answers (alerts opened, steps taken)."""
     opened = scan_missed(session, now)
-    return len(opened), len(climb(session, now, routing))
+    return len(opened), len(climb(session, now, routing, ladders))

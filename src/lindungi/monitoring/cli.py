@@ -13,6 +13,7 @@ from lindungi.audit import service as audit
 from lindungi.audit.entry import Action
 from lindungi.clitools import DbOption, fail, friendly_errors, settings_for, unit_of_work
 from lindungi.monitoring import alerts, outbox, places, retention, service, stream
+from lindungi.monitoring.ladder import configured
 from lindungi.settings import Settings
 
 monitoring_app = typer.Typer(help="Monitoring: check-ins, alerts.", no_args_is_help=True)
@@ -51,7 +52,8 @@ def tick_command(
     moment = _moment(now)
     settings = settings_for(db)
     with unit_of_work(settings) as session:
-        opened, steps = alerts.tick(session, moment, routing(settings))
+        ladders = configured(settings.alert_ladders)
+        opened, steps = alerts.tick(session, moment, routing(settings), ladders)
         if opened or steps:
             audit.record(session, audit.SYSTEM, Action.UPDATE, "monitoring_alerts", "tick",
                          fields=["status", "steps_taken"], purpose="alert ladder")  # fmt: skip

@@ -12,7 +12,7 @@ resolving it closes it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -90,3 +90,35 @@ def next_step_at(
     """When the next step falls due, or ``None`` at the top of the ladder."""
     ladder = ladders[kind]
     return opened_at + ladder[taken][1] if taken < len(ladder) else None
+
+
+def configured(hours: Mapping[str, Sequence[Sequence[object]]]) -> Mapping[AlertKind, Ladder]:
+    """The default ladders with an installation's overrides: kind → ``[[step, hours], …]``
+    (hours after the alert opened, never going back in time, each step once). Raises
+    ValueError naming what is wrong."""
+    merged = dict(DEFAULT_LADDERS)
+    for kind_name, steps in hours.items():
+        try:
+            kind = AlertKind(kind_name)
+        except ValueError:
+            raise ValueError(f"alert kind {kind_name!r}: expected one of "
+                             + ", ".join(k.value for k in AlertKind)) from None  # fmt: skip
+        ladder: list[tuple[Step, dt.timedelta]] = []
+        for entry in steps:
+            if len(entry) != 2 or not isinstance(entry[1], int | float) or entry[1] < 0:
+                raise ValueError(f"{kind_name}: each step is [step, hours ≥ 0], not {entry!r}")
+            try:
+                step = Step(str(entry[0]))
+            except ValueError:
+                raise ValueError(f"{kind_name}: step {entry[0]!r}: expected one of "
+                                 + ", ".join(s.value for s in Step)) from None  # fmt: skip
+            after = dt.timedelta(hours=float(entry[1]))
+            if ladder and after < ladder[-1][1]:
+                raise ValueError(f"{kind_name}: {step.value} comes before the step above it")
+            if step in {s for s, _ in ladder}:
+                raise ValueError(f"{kind_name}: {step.value} appears twice")
+            ladder.append((step, after))
+        if not ladder:
+            raise ValueError(f"{kind_name}: a ladder needs at least one step")
+        merged[kind] = tuple(ladder)
+    return merged
