@@ -107,15 +107,19 @@ def scan_missed(session: Session, now: dt.datetime) -> list[Alert]:
     return opened
 
 
-def resolve_on_checkin(session: Session, enrolment: Enrolment, at: dt.datetime) -> None:
-    """A check-in answers an open missed-check-in alert: it is resolved."""
+def resolve_on_checkins(session: Session, latest: Mapping[int, dt.datetime]) -> None:
+    """Check-ins answer open missed-check-in alerts: each is resolved at its worker's
+    latest check-in (``latest``: enrolment → time). One query for the whole batch."""
+    if not latest:
+        return
     for alert in session.scalars(
         select(Alert).where(
-            Alert.enrolment_id == enrolment.id,
+            Alert.enrolment_id.in_(list(latest)),
             Alert.status != "resolved",
             Alert.kind == AlertKind.MISSED_CHECKIN.value,
         )
     ):
+        at = latest[alert.enrolment_id]
         _resolve(session, alert, at, f"the worker checked in at {at:%Y-%m-%d %H:%M} UTC")
 
 

@@ -11,7 +11,16 @@ import typer
 
 from lindungi.audit import service as audit
 from lindungi.audit.entry import Action
-from lindungi.clitools import DbOption, fail, friendly_errors, settings_for, unit_of_work
+from lindungi.clitools import (
+    DbOption,
+    engine_for,
+    fail,
+    friendly_errors,
+    settings_for,
+    unit_of_work,
+)
+from lindungi.db import session_factory, transaction
+from lindungi.migrate import require_current
 from lindungi.monitoring import alerts, outbox, places, retention, service, stream
 from lindungi.monitoring.ladder import configured
 from lindungi.settings import Settings
@@ -123,13 +132,20 @@ def consume_command(
     if not settings.nats_url:
         raise fail("LINDUNGI_NATS_URL is not set: batches are recorded in-process")
 
+    engine = engine_for(settings)
+    require_current(engine)
+    factory = session_factory(engine)
+
     def handle(source: str, key: str, records: list[dict[str, Any]]) -> None:
-        with unit_of_work(settings) as session:
+        with transaction(factory) as session:  # one engine for the run, a commit per batch
             service.ingest(session, source, key, records)
 
     refused: list[str] = []
     where = stream.Stream(settings.nats_url, settings.nats_stream)
-    done = stream.consume(where, handle, limit, wait, refused)
+    try:
+        done = stream.consume(where, handle, limit, wait, refused)
+    finally:
+        engine.dispose()
     for line in refused:
         typer.echo(f"refused {line}", err=True)
     typer.echo(f"{done} batches recorded, {len(refused)} refused")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,37 +157,58 @@ def _index(session: Session) -> tuple[ZoneIndex | None, dict[str, tuple[str, int
     return index, kinds
 
 
+Ping = tuple[dt.datetime, float, float]
+
+
 def track(
     session: Session,
-    enrolment: Enrolment,
-    pings: Sequence[tuple[dt.datetime, float, float]],
-    since: dt.datetime | None,
+    pings: dict[int, list[Ping]],
+    since: dict[int, dt.datetime | None],
+    enrolments: dict[int, Enrolment],
     now: dt.datetime,
 ) -> list[ZoneEvent]:
-    """Enter and exit events of a worker's new check-ins (in time order, only those after
-    ``since``: a late check-in does not rewrite where they were), against their own work
-    zones and every high-risk zone; leaving a work zone or entering a high-risk one raises
-    an alert, coming back into the work zone resolves it."""
+    """Enter and exit events of a batch's new check-ins, per worker (in time order, only
+    those after ``since[worker]``: a late check-in does not rewrite where they were),
+    against their own work zones and every high-risk zone; leaving a work zone or entering
+    a high-risk one raises an alert, coming back into the work zone resolves it. One index
+    lookup, one presence read and one membership pass for the whole batch."""
     index, kinds = _index(session)
-    fresh = sorted((p for p in pings if since is None or p[0] > since), key=lambda p: p[0])
+    fresh: dict[int, list[Ping]] = {}
+    for enrolment_id, found in pings.items():
+        start = since.get(enrolment_id)
+        kept = sorted((p for p in found if start is None or p[0] > start), key=lambda p: p[0])
+        if kept:
+            fresh[enrolment_id] = kept
     if index is None or not fresh:
         return []
-    mine = {z for z, (kind, owner) in kinds.items()
-            if kind == "high_risk" or (kind == "work" and owner == enrolment.id)}  # fmt: skip
-    inside = set(session.scalars(
-        select(Presence.zone_id).where(Presence.enrolment_id == enrolment.id)
-    ))  # fmt: skip
-    offsets, zones = locate(index, np.array([p[1] for p in fresh]), np.array([p[2] for p in fresh]))
+    high = {z for z, (kind, _) in kinds.items() if kind == "high_risk"}
+    work: dict[int, set[str]] = {}
+    for zone_id, (kind, owner) in kinds.items():
+        if kind == "work" and owner is not None:
+            work.setdefault(owner, set()).add(zone_id)
+    inside: dict[int, set[str]] = {e: set() for e in fresh}
+    for enrolment_id, zone_id in session.execute(
+        select(Presence.enrolment_id, Presence.zone_id).where(Presence.enrolment_id.in_(fresh))
+    ):
+        inside[enrolment_id].add(zone_id)
+    order = [(e, ping) for e, found in fresh.items() for ping in found]
+    offsets, zones = locate(index, np.array([p[1] for _, p in order], np.float64),
+                            np.array([p[2] for _, p in order], np.float64))  # fmt: skip
+    before = {e: set(z) for e, z in inside.items()}
     made = []
-    for n, (at, lon, lat) in enumerate(fresh):
+    for n, (enrolment_id, (at, lon, lat)) in enumerate(order):
+        mine = high | work.get(enrolment_id, set())
         now_in = {index.zone_ids[z] for z in zones[offsets[n] : offsets[n + 1]]} & mine
-        for zone_id in sorted(now_in ^ inside):  # the events of one ping by zone_id
+        for zone_id in sorted(now_in ^ inside[enrolment_id]):  # one ping's events by zone
             event = "enter" if zone_id in now_in else "exit"
-            made.append(_event(session, enrolment, zone_id, event, at, kinds, lon, lat, now))
-        inside = now_in
-    session.execute(delete(Presence).where(Presence.enrolment_id == enrolment.id))
-    session.add_all(Presence(enrolment_id=enrolment.id, zone_id=z, since=fresh[-1][0])
-                    for z in sorted(inside))  # fmt: skip
+            made.append(_event(session, enrolments[enrolment_id], zone_id, event, at, kinds,
+                               lon, lat, now))  # fmt: skip
+        inside[enrolment_id] = now_in
+    moved = [e for e in fresh if inside[e] != before[e]]
+    if moved:
+        session.execute(delete(Presence).where(Presence.enrolment_id.in_(moved)))
+        session.add_all(Presence(enrolment_id=e, zone_id=z, since=fresh[e][-1][0])
+                        for e in moved for z in sorted(inside[e]))  # fmt: skip
     session.flush()
     return made
 

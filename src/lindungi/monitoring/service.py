@@ -169,6 +169,7 @@ def _record(
     accepted = duplicates = 0
     before = {e.id: e.last_checkin_at for e in enrolments.values()}
     places_of: dict[int, list[tuple[dt.datetime, float, float]]] = {}
+    answered: dict[int, dt.datetime] = {}  # the latest ordinary check-in per worker
     for index, reading in readings:
         enrolment = enrolments.get(reading.subject)
         if enrolment is None:
@@ -196,11 +197,11 @@ def _record(
         if reading.kind == "sos":
             told = f"SOS at {reading.lat:.5f}, {reading.lon:.5f} ({reading.at:%Y-%m-%d %H:%M} UTC)"
             alerts.raise_alert(session, enrolment, AlertKind.SOS, told, now)
-        else:
-            alerts.resolve_on_checkin(session, enrolment, reading.at)
+        elif reading.at > answered.get(enrolment.id, reading.at - dt.timedelta(seconds=1)):
+            answered[enrolment.id] = reading.at
         accepted += 1
     session.flush()
-    for enrolment in enrolments.values():
-        if enrolment.id in places_of:
-            places.track(session, enrolment, places_of[enrolment.id], before[enrolment.id], now)
+    alerts.resolve_on_checkins(session, answered)
+    by_id = {e.id: e for e in enrolments.values()}
+    places.track(session, places_of, before, by_id, now)
     return accepted, duplicates

@@ -24,6 +24,10 @@ from nats.js.errors import NotFoundError as StreamNotFound
 
 from lindungi.errors import ConflictError, InvalidInputError
 
+#: Batches one consumer takes at a time (small: several consumers share a backlog, and a
+#: fetch never holds more work than the acknowledgement wait allows).
+FETCH = 10
+
 
 @dataclass(frozen=True)
 class Stream:
@@ -108,11 +112,12 @@ def consume(
             await _ensure(js, stream)
             sub = await js.pull_subscribe(
                 stream.subject, durable=stream.durable,
-                config=ConsumerConfig(ack_wait=60, max_deliver=-1),
+                config=ConsumerConfig(ack_wait=300, max_deliver=-1),
             )  # fmt: skip
             while done < limit:
                 try:
-                    messages = await sub.fetch(min(100, limit - done), timeout=wait)
+                    # A few at a time, so several consumers share a backlog.
+                    messages = await sub.fetch(min(FETCH, limit - done), timeout=wait)
                 except TimeoutError:
                     break
                 for n, message in enumerate(messages):
