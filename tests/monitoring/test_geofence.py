@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import MultiPolygon, Polygon, box
 
-from lindungi.monitoring import geofence
+from lindungi.monitoring import predicates
 from lindungi.monitoring.geofence import build_index, evaluate, locate
 
 SQUARE_WITH_HOLE = Polygon([(0, 0), (2, 0), (2, 2), (0, 2)], [[(0.5, 0.5), (1.5, 0.5), (1.5, 1.5), (0.5, 1.5)]])  # fmt: skip
@@ -163,7 +163,7 @@ coordinate = st.floats(-180, 180, allow_nan=False).filter(lambda v: v == 0 or ab
 def test_orientation_is_exact_near_and_on_the_line(ax: float, ay: float, bx: float, by: float, t: float, nudge: int) -> None:  # fmt: skip
     px = ax + t * (bx - ax)  # on the line up to rounding: the hard cases
     py = float(np.nextafter(ay + t * (by - ay), np.inf * nudge)) if nudge else ay + t * (by - ay)
-    got = geofence._orient(ax, ay, bx, by, px, py)
+    got = predicates.orient(ax, ay, bx, by, px, py)
     assert got == exact_sign((ax, ay), (bx, by), (px, py))
 
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import shapely
-from numba import njit
 from shapely.geometry.base import BaseGeometry
+
+from lindungi.monitoring.predicates import covers, jit
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -29,101 +30,11 @@ Int32s = npt.NDArray[np.int32]
 Bools = npt.NDArray[np.bool_]
 F = TypeVar("F", bound=Callable[..., Any])
 
-_EPS = 2.0**-53
-_CCW_BOUND = (3.0 + 16.0 * _EPS) * _EPS  # Shewchuk's orient2d error bound A
-_SPLIT = 134217729.0  # 2**27 + 1: Dekker's splitter for exact products
 _GOLDEN = -7046029254386353131  # 0x9E3779B97F4A7C15 as a signed 64-bit integer
 _MAX_ENTRIES = 1 << 25  # zone-cell pairs the grid may hold; coarser cells beyond that
 
 
-def _jit(func: F) -> F:
-    """Compile with numba, cached on disk (the first run compiles, later runs load)."""
-    return cast(F, njit(cache=True, nogil=True)(func))
-
-
-@_jit
-def _two_sum(a: float, b: float) -> tuple[float, float]:
-    s = a + b
-    v = s - a
-    return s, (a - (s - v)) + (b - v)
-
-
-@_jit
-def _two_product(a: float, b: float) -> tuple[float, float]:
-    p = a * b
-    c = _SPLIT * a
-    ahi = c - (c - a)
-    alo = a - ahi
-    c = _SPLIT * b
-    bhi = c - (c - b)
-    blo = b - bhi
-    return p, alo * blo - (((p - ahi * bhi) - alo * bhi) - ahi * blo)
-
-
-@_jit
-def _exact_orient(ax: float, ay: float, bx: float, by: float, px: float, py: float) -> int:
-    """The sign of (a - p) x (b - p) computed exactly: each difference split into two doubles
-    without error, the 16 partial products summed as an expansion (Shewchuk's grow-expansion),
-    whose largest component has the sign of the whole."""
-    parts = np.empty(8)  # (a - p).x, (b - p).y, (a - p).y, (b - p).x, each as two doubles
-    parts[0], parts[1] = _two_sum(ax, -px)
-    parts[2], parts[3] = _two_sum(by, -py)
-    parts[4], parts[5] = _two_sum(ay, -py)
-    parts[6], parts[7] = _two_sum(bx, -px)
-    h = np.zeros(16)
-    for m in range(16):
-        pair = m >> 1  # products (x0 y0, x0 y1, x1 y0, x1 y1) of the left, then the right term
-        right = pair >> 2
-        p, e = _two_product(parts[4 * right + (pair >> 1 & 1)], parts[4 * right + 2 + (pair & 1)])
-        q = (e if m & 1 else p) * (-1.0 if right else 1.0)
-        for j in range(m):
-            q, h[j] = _two_sum(q, h[j])
-        h[m] = q
-    for j in range(15, -1, -1):
-        if h[j] != 0.0:
-            return 1 if h[j] > 0.0 else -1
-    return 0
-
-
-@_jit
-def _orient(ax: float, ay: float, bx: float, by: float, px: float, py: float) -> int:
-    left = (ax - px) * (by - py)
-    right = (ay - py) * (bx - px)
-    det = left - right
-    bound = _CCW_BOUND * (abs(left) + abs(right))
-    if det > bound:
-        return 1
-    if -det > bound:
-        return -1
-    return _exact_orient(ax, ay, bx, by, px, py)
-
-
-@_jit
-def _covers(segs: Floats, ids: Int32s, a: int, b: int, px: float, py: float) -> bool:
-    """Whether rings cover (px, py), boundary included (GEOS's ray-crossing rules), from the
-    segments ``ids[a:b]``: all of a zone's, or those that can matter for one cell's points."""
-    crossings = 0
-    for j in range(a, b):
-        k = ids[j]
-        x1, y1, x2, y2 = segs[k, 0], segs[k, 1], segs[k, 2], segs[k, 3]
-        if (y1 > py and y2 > py) or (y1 < py and y2 < py) or (x1 < px and x2 < px):
-            continue
-        if px == x2 and py == y2:
-            return True
-        if y1 == py and y2 == py:
-            if min(x1, x2) <= px:  # and not both left of it: on this horizontal segment
-                return True
-            continue
-        if (y1 > py) != (y2 > py):
-            side = _orient(x1, y1, x2, y2, px, py)
-            if side == 0:
-                return True
-            if (side > 0) == (y2 > y1):
-                crossings += 1
-    return crossings % 2 == 1
-
-
-@_jit
+@jit
 def _near(sx: float, sy: float, dx: float, dy: float, rx: float, ry: float, size: float,
           margin: float) -> bool:  # fmt: skip
     """Conservatively, whether the line through a segment passes within ``margin`` of the
@@ -140,7 +51,7 @@ def _near(sx: float, sy: float, dx: float, dy: float, rx: float, ry: float, size
     return above < 4 and below < 4
 
 
-@_jit
+@jit
 def _cell_range(
     lo: float, hi: float, origin: float, inv: float, first: int, last: int
 ) -> tuple[int, int]:
@@ -148,7 +59,7 @@ def _cell_range(
     return max(math.floor((lo - origin) * inv), first), min(math.floor((hi - origin) * inv), last)
 
 
-@_jit
+@jit
 def _rasterise(
     segs: Floats, seg_start: Ints, bounds: Floats, grid: Floats, margin: float
 ) -> tuple[Ints, Int32s, Ints, Int32s]:
@@ -187,7 +98,7 @@ def _rasterise(
             i, j = i0 + c % w, j0 + c // w
             cx, cy = x0 + i * size, y0 + j * size
             edge = status[c] == 1
-            if not edge and not _covers(segs, every, seg_start[z], seg_start[z + 1],
+            if not edge and not covers(segs, every, seg_start[z], seg_start[z + 1],
                                         cx + 0.5 * size, cy + 0.5 * size):  # fmt: skip
                 continue
             keys[n], entries[n] = j * nx + i, 2 * z + edge
@@ -210,7 +121,7 @@ def _rasterise(
     return keys[:n], entries[:n], counts[:n], chosen[:used]
 
 
-@_jit
+@jit
 def _hash(cells: Ints, packed: Ints, bits: int) -> Ints:
     """Open addressing, linear probing: rows of (cell key or -1, first entry << 24 | count)."""
     table = np.full((1 << bits, 2), -1, np.int64)
@@ -301,7 +212,7 @@ def build_index(
                      int(count.max()))  # fmt: skip
 
 
-@_jit
+@jit
 def _members(
     lon: Floats, lat: Floats, arrays: Any, first: int, offsets: Ints, zones: Int32s
 ) -> int:
@@ -326,7 +237,7 @@ def _members(
                     return r
                 for k in range(start, start + count):
                     e = entries[k]
-                    if e & 1 == 0 or _covers(segs, seg_ids, entry_segs[k], entry_segs[k + 1],
+                    if e & 1 == 0 or covers(segs, seg_ids, entry_segs[k], entry_segs[k + 1],
                                              px, py):  # fmt: skip
                         zones[n] = e >> 1
                         n += 1
@@ -349,7 +260,7 @@ def locate(index: ZoneIndex, lon: Floats, lat: Floats) -> tuple[Ints, Int32s]:
     return offsets, parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
-@_jit
+@jit
 def _by_person(person: Ints, ok: Bools, people: int) -> Ints:
     """The valid pings grouped by person, in input order within a person (counting sort)."""
     start = np.zeros(people + 1, np.int64)
@@ -377,7 +288,7 @@ def _processing_order(person: Ints, instant: Ints, ok: Bools) -> Ints:
     return order
 
 
-@_jit
+@jit
 def _changes(person: Ints, offsets: Ints, zones: Int32s) -> tuple[Ints, Int32s, Bools]:
     """Per person, the differences between the zones of one ping and the next, by zone
     (pings in processing order; events name the ping by its position in that order)."""
