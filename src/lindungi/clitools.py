@@ -3,6 +3,7 @@ turning a user's mistake into one line on stderr and a non-zero exit."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import sys
@@ -141,3 +142,16 @@ def stdin_secret() -> str:
     if not line:
         raise fail("expected a password on standard input")
     return line
+
+
+def moment_option(now: str | None) -> dt.datetime:
+    """A ``--now`` option as a UTC instant (now when absent); refused without an offset."""
+    if now is None:
+        return dt.datetime.now(dt.UTC)
+    try:
+        moment = dt.datetime.fromisoformat(now)
+    except ValueError:
+        raise fail(f"--now {now!r}: expected an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise fail(f"--now {now!r}: give the offset, e.g. +00:00")
+    return moment.astimezone(dt.UTC)

@@ -28,7 +28,14 @@ from lindungi.cases.identification import UnknownTermError, facts
 from lindungi.cases.legal import BY_ACTION
 from lindungi.cases.models import CHANNELS, SERVICES, Case
 from lindungi.cases.workflow import CloseReason, Determination, State
-from lindungi.clitools import DbOption, fail, friendly_errors, settings_for, unit_of_work
+from lindungi.clitools import (
+    DbOption,
+    fail,
+    friendly_errors,
+    moment_option,
+    settings_for,
+    unit_of_work,
+)
 
 E = TypeVar("E", bound=StrEnum)
 cases_app = typer.Typer(help="Cases: intake, the workflow, identification.", no_args_is_help=True)
@@ -210,7 +217,7 @@ def overdue_command(
     db: DbOption = None,
 ) -> None:
     """Cases past their stage's deadline, most escalated first."""
-    moment = _moment(now)
+    moment = moment_option(now)
     limits = _deadlines(db)
     with unit_of_work(settings_for(db)) as session:
         late = []
@@ -285,18 +292,6 @@ def legal_command(
         typer.echo(f"case {case_id}: legal stage {case.legal_stage}{paid}")
 
 
-def _moment(now: str | None) -> dt.datetime:
-    if now is None:
-        return dt.datetime.now(dt.UTC)
-    try:
-        moment = dt.datetime.fromisoformat(now)
-    except ValueError:
-        raise fail(f"--now {now!r}: expected an ISO 8601 time") from None
-    if moment.tzinfo is None:
-        raise fail(f"--now {now!r}: give the offset, e.g. +00:00")
-    return moment.astimezone(dt.UTC)
-
-
 def _deadlines(db: str | None) -> Mapping[State, dt.timedelta]:
     return configured(settings_for(db).case_deadline_hours)
 
@@ -308,7 +303,7 @@ def escalate_command(
     db: DbOption = None,
 ) -> None:
     """Record the escalations of missed deadlines (run it from a timer; idempotent)."""
-    moment = _moment(now)
+    moment = moment_option(now)
     with unit_of_work(settings_for(db)) as session:
         made = escalation.escalate(session, moment, _deadlines(db))
         for row in made:

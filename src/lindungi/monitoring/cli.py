@@ -16,6 +16,7 @@ from lindungi.clitools import (
     engine_for,
     fail,
     friendly_errors,
+    moment_option,
     settings_for,
     unit_of_work,
 )
@@ -26,18 +27,6 @@ from lindungi.monitoring.ladder import configured
 from lindungi.settings import Settings
 
 monitoring_app = typer.Typer(help="Monitoring: check-ins, alerts.", no_args_is_help=True)
-
-
-def _moment(now: str | None) -> dt.datetime:
-    if now is None:
-        return dt.datetime.now(dt.UTC)
-    try:
-        moment = dt.datetime.fromisoformat(now)
-    except ValueError:
-        raise fail(f"--now {now!r}: expected an ISO 8601 time") from None
-    if moment.tzinfo is None:
-        raise fail(f"--now {now!r}: give the offset, e.g. +00:00")
-    return moment.astimezone(dt.UTC)
 
 
 def routing(settings: Settings) -> alerts.Routing:
@@ -58,7 +47,7 @@ def tick_command(
 ) -> None:
     """Open alerts for missed check-ins and take the ladder steps that have fallen due
     (run it from a timer, e.g. every minute; running it again changes nothing)."""
-    moment = _moment(now)
+    moment = moment_option(now)
     settings = settings_for(db)
     with unit_of_work(settings) as session:
         ladders = configured(settings.alert_ladders)
@@ -110,7 +99,7 @@ def purge_command(
 ) -> None:
     """Delete raw check-ins past the retention each worker agreed to, and all of those
     who withdrew their consent (run it daily)."""
-    moment = _moment(now)
+    moment = moment_option(now)
     with unit_of_work(settings_for(db)) as session:
         done = retention.purge(session, moment)
         audit.record(session, audit.SYSTEM, Action.UPDATE, "monitoring_checkins", "purge",
