@@ -54,8 +54,8 @@ def test_init_twice_on_postgresql() -> None:
         ),
         (
             ["--agency", "bp2mi", "--role", "root"],
-            "error: unknown role 'root'; known roles: admin, analyst, auditor, case_supervisor, "
-            "case_worker, consular, gateway, investigator, licensing, officer\n",
+            "error: unknown role 'root'; known roles: admin, agency_system, analyst, auditor, "
+            "case_supervisor, case_worker, consular, gateway, investigator, licensing, officer\n",
         ),
     ],
 )

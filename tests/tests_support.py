@@ -4,14 +4,32 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from socketserver import BaseServer
+from typing import Any, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from lindungi.db import make_engine
 from lindungi.settings import Settings, load_settings
+
+S = TypeVar("S", bound=BaseServer)
+
+
+@contextmanager
+def serving(server: S) -> Iterator[S]:
+    """Serve ``server`` (a loopback test receiver) on a thread; shut it down after."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def free_port() -> int:

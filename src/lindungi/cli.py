@@ -13,6 +13,7 @@ from lindungi.cases.cli import cases_app
 from lindungi.clitools import DbOption, engine_for, fail, friendly_errors, settings_for
 from lindungi.db import safe_url, session_factory, transaction
 from lindungi.demo.monitoring import load_monitoring
+from lindungi.exchange.cli import exchange_app
 from lindungi.identity.cli import identity_app, link_command
 from lindungi.migrate import init_db, require_current
 from lindungi.monitoring.cli import monitoring_app
@@ -42,6 +43,7 @@ app.add_typer(screening_app, name="screening")
 app.add_typer(cases_app, name="cases")
 app.command("geofence")(geofence_command)
 app.add_typer(monitoring_app, name="monitoring")
+app.add_typer(exchange_app, name="exchange")
 
 HostOption = Annotated[
     str | None, typer.Option(help="Address to listen on (default: LINDUNGI_HOST or 127.0.0.1).")

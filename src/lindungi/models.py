@@ -10,6 +10,7 @@ from lindungi.cases.models import (
     CaseReferral,
 )
 from lindungi.db import Base
+from lindungi.exchange.models import Delivery, ExchangeEvent, Subscription
 from lindungi.identity.models import Judgement, LinkageModel, MatchKey, Membership, Person
 from lindungi.monitoring.models import Checkin, CheckinBatch, Consent, Enrolment, Zone
 from lindungi.people.models import PersonRecord
@@ -43,7 +44,9 @@ __all__ = [
     "CheckinBatch",
     "Complaint",
     "Consent",
+    "Delivery",
     "Enrolment",
+    "ExchangeEvent",
     "Judgement",
     "Licence",
     "LicenceEvent",
@@ -58,6 +61,7 @@ __all__ = [
     "Sanction",
     "Screening",
     "SharedOffer",
+    "Subscription",
     "User",
     "UserRole",
     "Zone",

@@ -113,6 +113,14 @@ class Settings(BaseSettings):
         "unset, batches are recorded in-process as they arrive.",
     )
     nats_stream: str = Field(default="LINDUNGI_CHECKINS", pattern=r"^[A-Z0-9_]+$")
+    nats_events_stream: str = Field(
+        default="LINDUNGI_EVENTS",
+        pattern=r"^[A-Z0-9_]+$",
+        description="The JetStream stream of agency events (subjects lindungi.events.>).",
+    )
+    exchange_webhook_timeout: float = Field(
+        default=10.0, gt=0, le=120, description="Seconds an agency's webhook has to answer."
+    )
     smtp_host: str | None = Field(default=None, description="The SMTP server email leaves by.")
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_from: str = Field(default="lindungi@localhost", description="The sender's address.")

@@ -143,7 +143,7 @@ def test_admin_creates_users_in_own_agency_only(client: TestClient, token_for: M
         client.post("/api/v1/agencies/kemnaker/users", json=wrong_role, headers=bearer(admin)),
         422,
         "role 'investigator' is not available to agency 'kemnaker'; "
-        "roles for kemnaker: admin, analyst, auditor, licensing",
+        "roles for kemnaker: admin, agency_system, analyst, auditor, licensing",
     )
 
 

@@ -44,14 +44,14 @@ def test_check_roles_accepts_and_normalises(
         (
             "bp2mi",
             ["superuser"],
-            "unknown role 'superuser'; known roles: admin, analyst, auditor, case_supervisor, "
-            "case_worker, consular, gateway, investigator, licensing, officer",
+            "unknown role 'superuser'; known roles: admin, agency_system, analyst, auditor, "
+            "case_supervisor, case_worker, consular, gateway, investigator, licensing, officer",
         ),
         (
             "kemnaker",
             ["officer"],
             "role 'officer' is not available to agency 'kemnaker'; "
-            "roles for kemnaker: admin, analyst, auditor, licensing",
+            "roles for kemnaker: admin, agency_system, analyst, auditor, licensing",
         ),
     ],
 )

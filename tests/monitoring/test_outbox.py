@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +23,7 @@ from lindungi.auth.permissions import Principal
 from lindungi.monitoring import alerts, outbox, service
 from lindungi.monitoring.alerts import Routing
 from lindungi.monitoring.models import Notification
+from tests_support import serving
 
 WORKER = Principal.of(1, "pendamping1", "bp2mi", ("case_worker",), None)
 T0 = dt.datetime(2026, 11, 30, 0, 0, tzinfo=dt.UTC)
@@ -57,12 +57,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    server = Receiver()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(Receiver()) as server:
+        yield server
 
 
 class _Mailbox:

@@ -29,6 +29,7 @@ from lindungi.cases.api import router as cases_router
 from lindungi.cases.handoffs_api import router as handoffs_router
 from lindungi.db import make_engine, session_factory, transaction
 from lindungi.errors import NotInitialisedError
+from lindungi.exchange.api import router as exchange_router
 from lindungi.identity.api import router as identity_router
 from lindungi.migrate import head_revision
 from lindungi.monitoring.api import public_router as public_monitoring_router
@@ -149,6 +150,7 @@ def create_app(
     api.include_router(public_cases_router)
     api.include_router(monitoring_router)
     api.include_router(public_monitoring_router)
+    api.include_router(exchange_router)
     app.include_router(api)
 
     def openapi() -> dict[str, Any]:

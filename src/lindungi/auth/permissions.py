@@ -136,6 +136,10 @@ ROLES: dict[str, Role] = {
                 # admins issue only their own; operators issue others' on the server.
                 ("tokens", "issue", Scope.OWN),
                 ("tokens", "revoke", Scope.AGENCY),
+                # The agency's event subscriptions and their dead letters.
+                ("subscriptions", "read", Scope.AGENCY),
+                ("subscriptions", "manage", Scope.AGENCY),
+                ("subscriptions", "replay", Scope.AGENCY),
             ),
         ),
         Role(
@@ -198,6 +202,7 @@ ROLES: dict[str, Role] = {
                 ("cases", "override", Scope.ALL),
                 ("cases", "export", Scope.ALL),
                 ("cases", "escalations", Scope.ALL),
+                ("analytics", "read", Scope.ALL),
                 ("monitoring", "zones", Scope.ALL),
                 ("claims", "file", Scope.ALL),
             ),
@@ -228,7 +233,17 @@ ROLES: dict[str, Role] = {
                 *_NETWORK,
                 ("cases", "figures", Scope.ALL),
                 ("monitoring", "zones", Scope.ALL),  # the high-risk zones
+                ("analytics", "read", Scope.ALL),  # indicators and reports (aggregates)
+                ("exchange", "htcds", Scope.ALL),  # the k-anonymous HTCDS export
             ),
+        ),
+        Role(
+            "agency_system",
+            "Sistem instansi",
+            "Agency system",
+            # Another agency's system calling the exchange's services; which services
+            # each agency may call is the exchange's own deny-by-default table.
+            _grants(*_SELF, ("exchange", "query", Scope.ALL)),
         ),
         Role(
             "gateway",

@@ -21,6 +21,7 @@ from lindungi.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from lindungi.exchange import service as exchange
 from lindungi.recruiters import bonds
 from lindungi.recruiters.models import BondClaim
 
@@ -66,6 +67,12 @@ def _referral(
     receiver = row.to_agency or row.to_organisation or "?"
     record_event(session, case, f"refer:{row.service}", case.state,
            f"to {receiver} ({basis}): {row.note}", principal)  # fmt: skip
+    exchange.emit(
+        session, "case.referred", subject=f"case:{case.id}", source_agency=principal.agency,
+        actor=principal.username,
+        data={"case_id": case.id, "referral_id": row.id, "service": row.service,
+              "from_agency": row.from_agency, "to_agency": row.to_agency, "basis": basis},
+    )  # fmt: skip
     return row
 
 
@@ -188,6 +195,12 @@ def legal_move(
     amount = f" (Rp{fields['amount_idr']:,})" if fields.get("amount_idr") else ""
     record_event(session, case, f"legal:{action}", case.state, f"{fields['reason']}{amount}",
            principal)  # fmt: skip
+    exchange.emit(
+        session, "case.legal_changed", subject=f"case:{case.id}",
+        source_agency=principal.agency, actor=principal.username,
+        data={"case_id": case.id, "agency": case.agency, "legal_stage": case.legal_stage,
+              "restitution": case.restitution},
+    )  # fmt: skip
     session.flush()
     return case
 

@@ -23,6 +23,7 @@ from lindungi.errors import (
     ConflictError,
     NotFoundError,
 )
+from lindungi.exchange import service as exchange
 
 #: Letters and digits that cannot be misread over a telephone line (no 0/O, 1/I/L).
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -70,6 +71,7 @@ def report(session: Session, fields: dict[str, Any], principal: Principal) -> Re
     session.add(case)
     session.flush()
     record_event(session, case, "report", None, f"reported through {case.channel}", principal)
+    _opened(session, case, principal)
     return Reported(case, secret)
 
 
@@ -133,7 +135,18 @@ def open_referred(
     session.add(case)
     session.flush()
     record_event(session, case, "report", None, why, principal)
+    _opened(session, case, principal)
     return case
+
+
+def _opened(session: Session, case: Case, principal: Principal) -> None:
+    exchange.emit(
+        session, "case.opened", subject=f"case:{case.id}", source_agency=principal.agency,
+        actor=principal.username,
+        data={"case_id": case.id, "agency": case.agency, "channel": case.channel,
+              "state": case.state, "country": case.country, "city": case.city,
+              "screening_referral_id": case.screening_referral_id},
+    )  # fmt: skip
 
 
 def record_event(
@@ -148,6 +161,19 @@ def record_event(
         CaseEvent(case_id=case.id, actor=principal.username, agency=principal.agency,
                   action=action, from_state=from_state, to_state=case.state, reason=reason)
     )  # fmt: skip
+
+
+def find_case(session: Session, case_id: int) -> Case:
+    """A case by id for a caller authorised elsewhere (the agency API), or 404."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFoundError(f"case {case_id} not found")
+    return case
+
+
+def case_of_referral(session: Session, referral_id: int) -> Case | None:
+    """The case a screening referral opened, if any."""
+    return session.scalar(select(Case).where(Case.screening_referral_id == referral_id))
 
 
 def get_case(session: Session, case_id: int, principal: Principal, action: str = "read") -> Case:
@@ -192,6 +218,13 @@ def move(
         close_reason.value if target is workflow.State.CLOSED and close_reason else None
     )
     record_event(session, case, action, before, reason, principal)
+    exchange.emit(
+        session, "case.stage_changed", subject=f"case:{case.id}",
+        source_agency=principal.agency, actor=principal.username,
+        data={"case_id": case.id, "agency": case.agency, "action": action,
+              "from_state": before, "to_state": case.state, "country": case.country,
+              "determination": case.determination, "reason": reason},
+    )  # fmt: skip
     session.flush()
     return case
 
@@ -227,6 +260,12 @@ def identify(
     case.updated_at = utcnow()
     told = f"{determination.value}: {reason}"
     record_event(session, case, "identify", case.state, told, principal)
+    exchange.emit(
+        session, "case.identified", subject=f"case:{case.id}", source_agency=principal.agency,
+        actor=principal.username,
+        data={"case_id": case.id, "agency": case.agency,
+              "determination": case.determination, "country": case.country},
+    )  # fmt: skip
     session.flush()
     return row, suggestion
 

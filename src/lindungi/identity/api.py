@@ -148,7 +148,13 @@ def judge(
     first = service.record_ref(session, body.first.source, body.first.record_id)
     second = service.record_ref(session, body.second.source, body.second.record_id)
     judgement = service.judge(
-        session, first.id, second.id, body.verdict, body.reason, principal.username
+        session,
+        first.id,
+        second.id,
+        body.verdict,
+        body.reason,
+        principal.username,
+        principal.agency,
     )
     auditor.record(
         Action.CREATE, "identity_judgements", judgement.id, ("verdict", "reason"),

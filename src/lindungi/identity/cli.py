@@ -186,7 +186,7 @@ def judge(
         a = service.record_ref(session, *_ref(first))
         b = service.record_ref(session, *_ref(second))
         actor = Actor.cli()
-        made = service.judge(session, a.id, b.id, verdict, reason, actor.name)
+        made = service.judge(session, a.id, b.id, verdict, reason, actor.name, actor.agency)
         audit.record(
             session, actor, Action.CREATE, "identity_judgements", str(made.id),
             fields=["verdict", "reason"], purpose=reason,

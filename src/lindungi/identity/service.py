@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from lindungi.db import utcnow
 from lindungi.errors import ConflictError, InvalidInputError, NotFoundError
+from lindungi.exchange import service as exchange
 from lindungi.identity import default_model
 from lindungi.identity.clustering import DEFAULT_THRESHOLD
 from lindungi.identity.default_model import MIN_TRAINING_RECORDS
@@ -238,7 +239,13 @@ def _assign(
 
 
 def judge(
-    session: Session, first: int, second: int, verdict: str, reason: str, actor: str
+    session: Session,
+    first: int,
+    second: int,
+    verdict: str,
+    reason: str,
+    actor: str,
+    agency: str = "",
 ) -> Judgement:
     """Record that two records are (not) one person, and apply it to the index at once."""
     if verdict not in ("same", "different"):
@@ -261,6 +268,14 @@ def judge(
     session.add(judgement)
     session.flush()
     ma, mb = session.get(Membership, a), session.get(Membership, b)
+    if verdict == "same" and ma and mb:
+        exchange.emit(
+            session, "person.linked", subject=f"person:{ma.person_id}",
+            source_agency=agency, actor=actor,
+            data={"judgement_id": judgement.id, "person_id": ma.person_id, "verdict": verdict,
+                  "records": [[records[r].source, records[r].source_record_id]
+                              for r in (a, b)]},
+        )  # fmt: skip
     if verdict == "same" and ma and mb and ma.person_id != mb.person_id:
         keep, gone = ma.person_id, mb.person_id
         for m in session.scalars(select(Membership).where(Membership.person_id == gone)):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from lindungi.auth.permissions import Principal
 from lindungi.cases import service as cases
 from lindungi.errors import ConflictError, NotFoundError
+from lindungi.exchange import service as exchange
 from lindungi.monitoring.ladder import (
     DEFAULT_LADDERS,
     AlertKind,
@@ -79,6 +80,13 @@ def raise_alert(
     session.add(alert)
     session.flush()
     _event(session, alert, now, "opened", explanation)
+    exchange.emit(
+        session, "alert.raised", subject=f"alert:{alert.id}", source_agency=enrolment.agency,
+        actor="system", at=now,
+        data={"alert_id": alert.id, "kind": alert.kind, "enrolment_id": enrolment.id,
+              "agency": enrolment.agency, "country": enrolment.country, "zone_id": zone_id,
+              "explanation": explanation},
+    )  # fmt: skip
     return alert, True
 
 

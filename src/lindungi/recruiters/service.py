@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from lindungi.db import utcnow
 from lindungi.errors import ConflictError, InvalidInputError, NotFoundError
+from lindungi.exchange import service as exchange
 from lindungi.recruiters import bonds
 from lindungi.recruiters.importer import RegistryRow, RowError
 from lindungi.recruiters.models import (
@@ -40,6 +41,10 @@ class ImportReport:
     flagged: list[str] = field(default_factory=list)
     created_licences: list[str] = field(default_factory=list)
     changed_licences: list[str] = field(default_factory=list)
+
+
+#: The agency that licenses recruiters (and so emits their sanctions).
+LICENSING_AGENCY = "kemnaker"
 
 
 def get_licence(session: Session, number: str) -> Licence:
@@ -107,9 +112,18 @@ def set_licence_status(
             actor=actor,
         )
     )
+    before = licence.status
     licence.status = status
     licence.valid_until = new_until
     session.flush()
+    if before != status:
+        exchange.emit(
+            session, "licence.sanctioned", subject=f"licence:{licence.id}",
+            source_agency=LICENSING_AGENCY, actor=actor,
+            data={"licence_no": licence.number, "recruiter_id": licence.recruiter_id,
+                  "recruiter_name": licence.recruiter.name, "from_status": before,
+                  "to_status": status, "valid_until": new_until, "reason": reason},
+        )  # fmt: skip
     return True
 
 

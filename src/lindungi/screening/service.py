@@ -17,6 +17,7 @@ from lindungi.auth.permissions import Permission, Principal
 from lindungi.cases import service as cases
 from lindungi.db import utcnow
 from lindungi.errors import ConflictError, NotFoundError
+from lindungi.exchange import service as exchange
 from lindungi.screening.case import Case
 from lindungi.screening.lookups import Lookups
 from lindungi.screening.models import Referral, Screening, SharedOffer
@@ -157,6 +158,18 @@ def decide(
         session.add(referral)
         session.flush()
         codes = ", ".join(hit["code"] for hit in screening.indicators)
+        person, trip = screening.request.get("person") or {}, screening.request.get("trip") or {}
+        exchange.emit(
+            session, "screening.referred", subject=f"referral:{referral.id}",
+            source_agency=principal.agency, actor=principal.username,
+            data={"referral_id": referral.id, "screening_id": screening.id,
+                  "from_agency": principal.agency, "to_agency": referral.to_agency,
+                  "score": screening.score, "band": screening.band,
+                  "indicator_codes": [hit["code"] for hit in screening.indicators],
+                  "destination_country": trip.get("destination_country"),
+                  "visa_type": trip.get("visa_type"),
+                  **{f: person.get(f) for f in ("full_name", "nik", "passport_no", "birth_date")}},
+        )  # fmt: skip
         cases.open_from_screening(
             session, referral.id, screening.request,
             f"Screening {screening.id} at {screening.agency}: score {screening.score} "
@@ -176,6 +189,14 @@ def contest(session: Session, screening_id: int, text: str, principal: Principal
     screening.contested_at = utcnow()
     session.flush()
     return screening
+
+
+def get_referral(session: Session, referral_id: int) -> Referral:
+    """A screening referral, or 404."""
+    referral = session.get(Referral, referral_id)
+    if referral is None:
+        raise NotFoundError(f"referral {referral_id} not found")
+    return referral
 
 
 def referrals(session: Session, status: str | None = None, limit: int = 100) -> list[Referral]:

@@ -1,0 +1,1 @@
+"""Agency-facing exchange: events, webhooks and anonymised exports."""
