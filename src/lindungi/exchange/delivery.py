@@ -176,7 +176,16 @@ class NatsBus:
         """Drain the connection and close the loop."""
         if self._client is not None and not self._client.is_closed:
             self._loop.run_until_complete(self._client.drain())
+        self._loop.run_until_complete(_cancel_the_rest())
         self._loop.close()
+
+
+async def _cancel_the_rest() -> None:
+    """Cancel what a closed client leaves running (its readers, pingers and flushers)."""
+    left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in left:
+        task.cancel()
+    await asyncio.gather(*left, return_exceptions=True)
 
 
 @dataclass(frozen=True)
