@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from lindungi.analytics.cli import report_command
 from lindungi.audit.cli import audit_app
 from lindungi.auth.cli import tokens_app, users_app
 from lindungi.cases.cli import cases_app
@@ -44,6 +45,7 @@ app.add_typer(cases_app, name="cases")
 app.command("geofence")(geofence_command)
 app.add_typer(monitoring_app, name="monitoring")
 app.add_typer(exchange_app, name="exchange")
+app.command("report")(report_command)
 
 HostOption = Annotated[
     str | None, typer.Option(help="Address to listen on (default: LINDUNGI_HOST or 127.0.0.1).")

@@ -18,6 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy.orm import Session, sessionmaker
 
 import lindungi
+from lindungi.analytics.api import router as analytics_router
 from lindungi.api import problems
 from lindungi.api.deps import Router, SessionDep, public
 from lindungi.audit import service as audit_service
@@ -151,6 +152,7 @@ def create_app(
     api.include_router(monitoring_router)
     api.include_router(public_monitoring_router)
     api.include_router(exchange_router)
+    api.include_router(analytics_router)
     app.include_router(api)
 
     def openapi() -> dict[str, Any]:
