@@ -31,6 +31,7 @@ from lindungi.cases.handoffs_api import router as handoffs_router
 from lindungi.db import make_engine, session_factory, transaction
 from lindungi.errors import NotInitialisedError
 from lindungi.exchange.api import router as exchange_router
+from lindungi.exchange.htcds_api import router as htcds_router
 from lindungi.identity.api import router as identity_router
 from lindungi.migrate import head_revision
 from lindungi.monitoring.api import public_router as public_monitoring_router
@@ -152,6 +153,7 @@ def create_app(
     api.include_router(monitoring_router)
     api.include_router(public_monitoring_router)
     api.include_router(exchange_router)
+    api.include_router(htcds_router)
     api.include_router(analytics_router)
     app.include_router(api)
 

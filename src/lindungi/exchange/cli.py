@@ -14,6 +14,7 @@ from lindungi.audit.entry import Action
 from lindungi.clitools import DbOption, engine_for, fail, friendly_errors, settings_for
 from lindungi.db import session_factory, transaction, utcnow
 from lindungi.exchange import delivery, service
+from lindungi.exchange.htcds_cli import htcds_command
 from lindungi.exchange.models import ExchangeEvent
 from lindungi.migrate import require_current
 from lindungi.settings import Settings
@@ -130,3 +131,6 @@ def replay_command(
     finally:
         engine.dispose()
     typer.echo(f"{count} deliveries back in the queue")
+
+
+exchange_app.command("htcds")(htcds_command)
