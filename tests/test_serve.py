@@ -39,6 +39,9 @@ def test_demo_loads_idempotently_and_prints_a_login_per_agency(tmp_path: Path) -
         in first.stdout
     )
     assert "hub: http://127.0.0.1:8000" in first.stdout
+    events = re.search(r"^exchange: (\d+) agency events in the outbox \(", first.stdout, re.M)
+    assert events is not None, first.stdout
+    assert int(events[1]) > 0
     for agency in ("imigrasi", "kemnaker", "bp2mi", "kemlu", "polri"):
         assert re.search(
             rf"^  {agency} +{agency}\.admin +admin +password demo-", first.stdout, re.M
@@ -52,6 +55,8 @@ def test_demo_loads_idempotently_and_prints_a_login_per_agency(tmp_path: Path) -
         ": 0 people, 0 users and 0 recruiters added, 36 people and users already there"
         in second.stdout
     )
+    # Loading again changes nothing, so it tells the agencies nothing new.
+    assert f"exchange: {events[1]} agency events in the outbox (" in second.stdout
 
 
 def test_demo_refuses_production(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from lindungi.clitools import DbOption, engine_for, fail, friendly_errors, setti
 from lindungi.db import safe_url, session_factory, transaction
 from lindungi.demo.monitoring import load_monitoring
 from lindungi.exchange.cli import exchange_app
+from lindungi.exchange.service import event_counts
 from lindungi.identity.cli import identity_app, link_command
 from lindungi.migrate import init_db, require_current
 from lindungi.monitoring.cli import monitoring_app
@@ -125,6 +126,7 @@ def demo(
             screened = demo_service.load_screenings(session, scenario, min(people, 60))
             opened = demo_service.load_cases(session, scenario)
             watched = load_monitoring(session, scenario, dt.datetime.now(dt.UTC))
+            events = event_counts(session)
             logins = demo_service.issue_logins(
                 session, scenario, dt.timedelta(days=settings.token_ttl_days)
             )
@@ -156,6 +158,10 @@ def demo(
         f"monitoring: {watched.enrolled} workers enrolled with consent, {watched.checkins} "
         f"check-ins held; alerts {_counts(watched.alerts)}; {watched.cases} cases opened by "
         "the alert ladder"
+    )
+    typer.echo(
+        f"exchange: {sum(events.values())} agency events in the outbox ({_counts(events)}); "
+        f"report: lindungi report --period {dt.datetime.now(dt.UTC):%Y-%m} --out report.pdf"
     )
     typer.echo(f"hub: {url}   API: {url}/api/v1   OpenAPI: {url}/openapi.json")
     typer.echo("demo logins (synthetic; for this demo only):")

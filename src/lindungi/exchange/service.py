@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lindungi.auth.permissions import Permission, Principal
@@ -198,3 +198,9 @@ def replay_all(session: Session, agency: str | None, now: dt.datetime) -> int:
     )  # fmt: skip
     session.flush()
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def event_counts(session: Session) -> dict[str, int]:
+    """How many events of each kind the outbox holds."""
+    query = select(ExchangeEvent.kind, func.count()).group_by(ExchangeEvent.kind)
+    return {kind: int(n) for kind, n in session.execute(query.order_by(ExchangeEvent.kind))}
