@@ -118,6 +118,13 @@ class Settings(BaseSettings):
         pattern=r"^[A-Z0-9_]+$",
         description="The JetStream stream of agency events (subjects lindungi.events.>).",
     )
+    map_tiles_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^/]+/.*\{z\}.*\{x\}.*\{y\}",
+        description="Map tiles for the alerts map, e.g. "
+        "https://tiles.example.go.id/{z}/{x}/{y}.png; unset (or unreachable), the map "
+        "draws zones and alerts on a plain background.",
+    )
     exchange_webhook_timeout: float = Field(
         default=10.0, gt=0, le=120, description="Seconds an agency's webhook has to answer."
     )

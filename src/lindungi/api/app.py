@@ -43,6 +43,8 @@ from lindungi.recruiters.public_api import router as public_router
 from lindungi.screening.api import public_router as public_screening_router
 from lindungi.screening.api import router as screening_router
 from lindungi.settings import Settings, load_settings
+from lindungi.web.app import install as install_web
+from lindungi.web.pages import routers as web_routers
 
 API_PREFIX = "/api/v1"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -156,6 +158,7 @@ def create_app(
     api.include_router(htcds_router)
     api.include_router(analytics_router)
     app.include_router(api)
+    install_web(app, settings, web_routers())
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -108,7 +108,8 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def _record_denial(request: Request, exc: PermissionDeniedError) -> None:
+def record_denial(request: Request, exc: PermissionDeniedError) -> None:
+    """Write a refused access to the audit log, in a transaction of its own."""
     # The refused request's own transaction was rolled back: the denial is
     # recorded in a transaction of its own. If that fails, so does the response.
     with transaction(request.app.state.sessions) as session:
@@ -126,7 +127,7 @@ def _record_denial(request: Request, exc: PermissionDeniedError) -> None:
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, LindungiError)
     if isinstance(exc, PermissionDeniedError) and exc.actor:
-        await run_in_threadpool(_record_denial, request, exc)
+        await run_in_threadpool(record_denial, request, exc)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationError) else None
     if isinstance(exc, TooManyRequestsError):
         headers = {"Retry-After": str(exc.retry_after)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -107,6 +108,27 @@ def set_password(session: Session, user: User, password: str) -> None:
     """Replace the user's password (stored as an Argon2id hash)."""
     user.password_hash = credentials.hash_password(password)
     session.flush()
+
+
+@functools.cache
+def _nobody() -> str:
+    """Checked when the username is unknown, so a wrong name costs as long as a wrong
+    password (made once, when first needed)."""
+    return credentials.hash_password("nobody has this password")
+
+
+def check_password(session: Session, username: str, password: str) -> User:
+    """The active user with this username and password; 401 with one message for every
+    refusal (unknown user, wrong password, no password, deactivated), so the answer
+    does not tell which usernames exist."""
+    user = session.scalar(
+        select(User).where(User.username == username).options(selectinload(User.roles))
+    )
+    stored = user.password_hash if user is not None and user.password_hash else _nobody()
+    matches = credentials.verify_password(stored, password)
+    if user is None or not user.password_hash or not matches or not user.is_active:
+        raise AuthenticationError("unknown username or wrong password")
+    return user
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lindungi.auth.permissions import Principal
@@ -262,6 +262,17 @@ def resolve(session: Session, alert_id: int, why: str, username: str, now: dt.da
     _resolve(session, alert, now, why, username)
     session.flush()
     return alert
+
+
+def open_counts(session: Session) -> dict[str, int]:
+    """How many alerts not yet resolved there are of each kind (open or in hand)."""
+    query = (
+        select(Alert.kind, func.count())
+        .where(Alert.status != "resolved")
+        .group_by(Alert.kind)
+        .order_by(Alert.kind)
+    )
+    return {kind: int(n) for kind, n in session.execute(query)}
 
 
 def get_alert(session: Session, alert_id: int) -> Alert:

@@ -72,6 +72,11 @@ def _rates(settings: Settings) -> dict[str, float]:
     return {**DEFAULT_RATES_IDR, **settings.currency_rates_idr}
 
 
+def rates_of(request: Request) -> dict[str, float]:
+    """The currency rates of the app serving ``request``."""
+    return _rates(request.app.state.settings)
+
+
 def _out(
     screening: Screening, referral: Referral | None = None, case_id: int | None = None
 ) -> DeskScreeningOut:
