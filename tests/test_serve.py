@@ -35,7 +35,7 @@ def test_demo_loads_idempotently_and_prints_a_login_per_agency(tmp_path: Path) -
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("SYNTHETIC DEMO DATA — not real people (seed 20231)\n")
     assert (
-        ": 25 people, 11 users and 22 recruiters added, 0 people and users already there"
+        ": 25 people, 13 users and 22 recruiters added, 0 people and users already there"
         in first.stdout
     )
     assert "hub: http://127.0.0.1:8000" in first.stdout
@@ -52,7 +52,7 @@ def test_demo_loads_idempotently_and_prints_a_login_per_agency(tmp_path: Path) -
     )  # fmt: skip
     assert second.returncode == 0, second.stderr
     assert (
-        ": 0 people, 0 users and 0 recruiters added, 36 people and users already there"
+        ": 0 people, 0 users and 0 recruiters added, 38 people and users already there"
         in second.stdout
     )
     # Loading again changes nothing, so it tells the agencies nothing new.

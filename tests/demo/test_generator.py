@@ -61,7 +61,8 @@ def test_faker_is_seeded_with_the_seed(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(Faker, "seed_instance", spy)
     generate(seed=4242, people=1)
-    assert seeds == [4242, 4243]  # people and users; the recruiters' own Faker
+    # people and users; the later users' own Faker; the recruiters' own Faker
+    assert seeds == [4242, "lindungi.demo.more:4242", 4243]
 
 
 def test_smaller_scenario_is_a_prefix_of_a_larger_one() -> None:
@@ -85,7 +86,7 @@ def test_people_count_and_record_ids(count: int) -> None:
     assert [p.record_id for p in result.people] == [f"DEMO-P-{i:06d}" for i in range(1, count + 1)]
     assert result.seed == 11
     assert result.reference_date == REFERENCE_DATE
-    assert len(result.users) == 11
+    assert len(result.users) == 13
 
 
 def test_record_ids_are_zero_padded_in_order(scenario: DemoScenario) -> None:
@@ -188,6 +189,8 @@ def test_users_table(scenario: DemoScenario) -> None:
         ("kemlu.consular", "kemlu", ("consular",)),
         ("polri.admin", "polri", ("admin",)),
         ("polri.investigator", "polri", ("investigator",)),
+        ("bp2mi.supervisor", "bp2mi", ("case_supervisor",)),
+        ("bp2mi.auditor", "bp2mi", ("auditor",)),
     ]
 
 

@@ -12,7 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -33,6 +33,7 @@ class Hub:
     url: str
     logins: dict[str, str]
     agencies: dict[str, str]  # username → agency
+    roles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # username → roles
 
 
 def _env(folder: Path) -> dict[str, str]:
@@ -49,11 +50,12 @@ def served_demo(folder: Path, people: int = 20) -> Iterator[Hub]:
     env = _env(folder)
     loaded = subprocess.run([*LINDUNGI, "demo", "--no-serve", "--people", str(people)],
                             env=env, capture_output=True, text=True, timeout=300, check=True)  # fmt: skip
-    logins, agencies = {}, {}
-    for agency, username, password in re.findall(
-        r"^  (\S+) +(\S+) +\S+ +password (\S+)", loaded.stdout, re.M
+    logins, agencies, roles = {}, {}, {}
+    for agency, username, held, password in re.findall(
+        r"^  (\S+) +(\S+) +(\S+) +password (\S+)", loaded.stdout, re.M
     ):
         logins[username], agencies[username] = password, agency
+        roles[username] = tuple(held.split(","))
     port = free_port()
     server = subprocess.Popen([*LINDUNGI, "serve", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
@@ -69,7 +71,7 @@ def served_demo(folder: Path, people: int = 20) -> Iterator[Hub]:
                         server.stderr.read().decode() if server.stderr else ""
                     ) from None
                 time.sleep(0.1)
-        yield Hub(url, logins, agencies)
+        yield Hub(url, logins, agencies, roles)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -60,6 +60,11 @@ _USER_SPECS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("polri", "admin", ("admin",)),
     ("polri", "investigator", ("investigator",)),
 )
+# Added later, drawn from a stream of their own so the people of a seed stay as they were.
+_MORE_USER_SPECS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("bp2mi", "supervisor", ("case_supervisor",)),
+    ("bp2mi", "auditor", ("auditor",)),
+)
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,10 @@ def generate(
 
     users = tuple(_make_user(rng, fake, *spec) for spec in _USER_SPECS)
     persons = _make_people(rng, fake, people, reference_date)
+    more_fake = Faker("id_ID")
+    more_fake.seed_instance(f"lindungi.demo.more:{seed}")
+    more_rng = random.Random(f"lindungi.demo.more:{seed}")  # noqa: S311 - as above
+    users += tuple(_make_user(more_rng, more_fake, *spec) for spec in _MORE_USER_SPECS)
     return DemoScenario(
         seed=seed,
         reference_date=reference_date,
