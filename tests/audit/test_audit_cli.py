@@ -209,23 +209,23 @@ def test_a_witness_follows_a_served_hub_over_http(
             break
         time.sleep(0.1)
     assert latest is not None
-    # the demo's people, index, users, recruiters, screenings, cases, monitoring, 11 tokens
-    assert latest["size"] == 18
+    # the demo's people, index, users, recruiters, screenings, cases, monitoring, 13 tokens
+    assert latest["size"] == 20
     state = tmp_path / "w.json"
     cmd = ["audit", "witness", "--state", str(state), "--hub", base, "--token", token]
     first = runner.invoke(app, cmd, env={"LINDUNGI_DATABASE_URL": env["LINDUNGI_DATABASE_URL"]})
     assert first.exit_code == 0, first.output
     assert "first run: trusting the hub's key" in first.stderr
-    assert first.stdout.startswith("witnessed checkpoint size 18 ")
+    assert first.stdout.startswith("witnessed checkpoint size 20 ")
     httpx.get(f"{base}/api/v1/users/bp2mi.admin", headers=auth)  # a denied read: logged
     for _ in range(100):
         size = httpx.get(f"{base}/api/v1/audit/checkpoints/latest", headers=auth).json()["size"]
-        if size > 18:
+        if size > 20:
             break
         time.sleep(0.1)
     second = runner.invoke(app, cmd)
     assert second.exit_code == 0, second.output
-    assert second.stdout.endswith("(consistent with size 18)\n")
+    assert second.stdout.endswith("(consistent with size 20)\n")
     bad_token = runner.invoke(app, [*cmd[:-1], "lgi_wrong"])
     assert bad_token.exit_code == 1
     assert "HTTP 401 unknown bearer token" in bad_token.stderr

@@ -5,25 +5,11 @@ public offer check works in both languages; a person logs out."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-from browser_support import Hub, browser, log_in, served_demo
+from browser_support import Hub, log_in
 from playwright.sync_api import Browser, expect
 
 OFFER = "LOWKER ADMIN KAMBOJA gaji 15jt/bulan, tiket ditanggung, paspor diurus, bilang aja liburan"
-
-
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    with served_demo(tmp_path_factory.mktemp("hub")) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with browser() as launched:
-        yield launched
 
 
 def test_each_agency_logs_in_and_sees_its_own_dashboard(hub: Hub, chromium: Browser) -> None:

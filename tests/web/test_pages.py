@@ -4,12 +4,12 @@ that keeps what was typed, the public offer check, and the pages' security heade
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from web_support import csrf_of as _csrf
 
 from lindungi.audit.models import AuditEntryRow
 from lindungi.auth import service as auth_service
@@ -17,12 +17,6 @@ from lindungi.auth.models import ApiToken
 from lindungi.web import i18n
 
 OFFER = "LOWKER ADMIN KAMBOJA gaji 15jt/bulan, tiket ditanggung, paspor diurus, bilang aja liburan"
-
-
-def _csrf(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found is not None, "the form carries no CSRF token"
-    return found[1]
 
 
 def _officer(session: Session, username: str = "petugas1", agency: str = "imigrasi",
@@ -69,7 +63,7 @@ def test_the_offer_check_explains_the_band_and_keeps_nothing_unasked(client: Tes
     assert "Tempel teks tawaran kerjanya." in empty.text
 
 
-def test_a_form_without_its_csrf_token_keeps_the_text_and_leads_to_login(
+def test_a_public_form_without_its_csrf_token_comes_back_with_the_text_kept(
     client: TestClient,
 ) -> None:
     client.get("/check-offer")
@@ -77,12 +71,29 @@ def test_a_form_without_its_csrf_token_keeps_the_text_and_leads_to_login(
                           headers={"referer": "http://testserver/check-offer"},
                           follow_redirects=False)  # fmt: skip
     assert refused.status_code == 303
-    assert refused.headers["location"] == "/login?next=/check-offer&reason=csrf"
-    login = client.get(refused.headers["location"])
-    assert "Formulir sudah kedaluwarsa" in login.text
-    again = client.get("/check-offer")
+    assert refused.headers["location"] == "/check-offer?form=expired"
+    again = client.get(refused.headers["location"])
+    assert "Formulir sudah kedaluwarsa, jadi tidak ada yang terkirim." in again.text
     assert "bilang aja liburan</textarea>" in again.text  # the text survived
     assert "bilang aja liburan" not in client.get("/check-offer").text  # once
+
+
+def test_a_console_form_without_its_csrf_token_leads_to_login(
+    client: TestClient, session: Session
+) -> None:
+    _officer(session)
+    page = client.get("/login")
+    client.post("/login", data={"username": "petugas1", "password": "kata-sandi-panjang-1",
+                                "csrf": _csrf(page.text)})  # fmt: skip
+    refused = client.post("/logout", data={"csrf": "forged"},
+                          headers={"referer": "http://testserver/console"},
+                          follow_redirects=False)  # fmt: skip
+    assert refused.headers["location"] == "/login?next=/console&reason=csrf"
+    assert (
+        "Formulir sudah kedaluwarsa atau tidak berasal dari situs ini."
+        in client.get(refused.headers["location"]).text
+    )
+    assert client.get("/console").status_code == 200  # still logged in: nothing was done
 
 
 def test_login_dashboard_and_logout(client: TestClient, session: Session) -> None:
@@ -145,3 +156,16 @@ def test_the_dashboard_shows_what_the_role_may_see(
     for figure in ("open-alerts", "open-cases", "overdue", "open-referrals"):
         assert f'data-figure="{figure}"' in board.text
     assert "Signed in as pendamping1, bp2mi." in board.text
+
+
+def test_a_malformed_address_is_an_error_page_not_json(
+    client: TestClient, session: Session
+) -> None:
+    _officer(session)
+    page = client.get("/login")
+    client.post("/login", data={"username": "petugas1", "password": "kata-sandi-panjang-1",
+                                "csrf": _csrf(page.text)})  # fmt: skip
+    bad = client.get("/console/screening/not-a-number")
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("text/html")
+    assert "<h1>Isian tidak valid</h1>" in bad.text

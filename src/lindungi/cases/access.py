@@ -70,6 +70,8 @@ def check_reveal(
     if refused:
         raise PermissionDeniedError(
             f"your role may not read the {', '.join(refused)} fields of this case"
-            + (f"; you may reveal: {', '.join(may)}" if may else "")
-        )
+            + (f"; you may reveal: {', '.join(may)}" if may else ""),
+            actor=principal.username, agency=principal.agency, resource="cases",
+            action=f"read_{refused[0]}", resource_id=str(getattr(case, "id", "")),
+        )  # fmt: skip
     return tuple(f for g in asked for f in FIELD_GROUPS[g])

@@ -56,7 +56,9 @@ def escalate(
     return made
 
 
-def open_escalations(session: Session, agency: str | None = None) -> list[CaseEscalation]:
+def open_escalations(
+    session: Session, agency: str | None = None, case_id: int | None = None
+) -> list[CaseEscalation]:
     """Escalations nobody has acknowledged on cases still in the stage that was late, the
     highest level first; ``agency`` limits them to that agency's cases."""
     query = (
@@ -70,6 +72,8 @@ def open_escalations(session: Session, agency: str | None = None) -> list[CaseEs
     )
     if agency is not None:
         query = query.where(Case.agency == agency)
+    if case_id is not None:
+        query = query.where(CaseEscalation.case_id == case_id)
     order = (CaseEscalation.level.desc(), CaseEscalation.due, CaseEscalation.id)
     return list(session.scalars(query.order_by(*order)))
 

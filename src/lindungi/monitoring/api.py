@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Header, Query, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from lindungi.api.deps import AuditDep, Requires, Router, SessionDep, get_settings
 from lindungi.audit import service as audit
@@ -200,7 +200,8 @@ def list_alerts(
                        Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[AlertOut]:  # fmt: skip
-    query = select(Alert).order_by(Alert.status.desc(), Alert.opened_at.desc()).limit(limit)
+    urgency = case({"open": 0, "acknowledged": 1}, value=Alert.status, else_=2)
+    query = select(Alert).order_by(urgency, Alert.opened_at.desc()).limit(limit)
     if status_ is not None:
         query = query.where(Alert.status == status_)
     found = list(session.scalars(query))

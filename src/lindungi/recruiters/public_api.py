@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+from sqlalchemy.orm import Session
 
 from lindungi.api.deps import Router, SessionDep, public
 from lindungi.errors import TooManyRequestsError
@@ -67,6 +68,21 @@ def verify(
     licence_no: QueryText = None,
     phone: QueryText = None,
 ) -> PublicVerification:
+    return public_verification(
+        session, request.app.state.settings.hotline, name=name, licence_no=licence_no,
+        phone=phone,
+    )  # fmt: skip
+
+
+def public_verification(
+    session: Session,
+    hotline: str,
+    *,
+    name: str | None,
+    licence_no: str | None,
+    phone: str | None,
+) -> PublicVerification:
+    """What anyone may learn of a recruiter: the API's answer and the /verify page's."""
     require_query(name, licence_no, phone)
     standing = recruiter_standing(session, name=name, licence_no=licence_no, phone=phone)
     text_id, text_en = VERDICTS[standing.verdict]
@@ -77,5 +93,5 @@ def verify(
         matches=[_public(m) for m in standing.matches],
         similar=[_public(m) for m in standing.similar],
         warning=Message(id=FRONT_WARNING[0], en=FRONT_WARNING[1]) if warned else None,
-        hotline=request.app.state.settings.hotline,
+        hotline=hotline,
     )

@@ -7,12 +7,11 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, status
-from sqlalchemy import select
 
 from lindungi.api.deps import AuditDep, Requires, Router, SessionDep, get_settings
 from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Principal
-from lindungi.cases.models import Case
+from lindungi.cases import service as cases_service
 from lindungi.recruiters.public_api import rate_limited
 from lindungi.screening import service
 from lindungi.screening.lookups import Lookups
@@ -154,7 +153,8 @@ def decide(
     case_id = None
     if referral is not None:
         auditor.record(Action.CREATE, "screening_referrals", referral.id, ("evidence",))
-        case_id = session.scalar(select(Case.id).where(Case.screening_referral_id == referral.id))
+        opened = cases_service.case_of_referral(session, referral.id)
+        case_id = opened.id if opened is not None else None
         auditor.record(Action.CREATE, "cases", case_id or 0, ("summary", "identity"),
                        purpose="opened by a screening referral")  # fmt: skip
     return _out(screening, referral, case_id)

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -36,6 +37,12 @@ class PageRoute(APIRoute):
         async def page(request: Request) -> Response:
             try:
                 return await handler(request)
+            except RequestValidationError as invalid:
+                # A malformed path or query value (a page's own forms check their fields
+                # and answer next to them): an error page, never a JSON problem.
+                where = ", ".join(".".join(map(str, e.get("loc", ()))) for e in invalid.errors())
+                return render(request, "error.html", status_code=422, title="Invalid input",
+                              detail=where)  # fmt: skip
             except LindungiError as error:
                 if isinstance(error, PermissionDeniedError) and error.actor:
                     await run_in_threadpool(record_denial, request, error)
@@ -91,8 +98,13 @@ def install(app: FastAPI, settings: Settings, routers: list[Any]) -> None:
         return RedirectResponse(login_url(exc.next_path, exc.reason), status_code=303)
 
     async def csrf_failed(request: Request, exc: Exception) -> Response:
+        # The console's forms lead to the login page; a public form (no account to log
+        # into) back to itself, saying the form had expired, with the typed text kept.
         assert isinstance(exc, CsrfFailed)
-        return RedirectResponse(login_url(exc.next_path, "csrf"), status_code=303)
+        if exc.next_path.startswith(("/console", "/login", "/logout")):
+            return RedirectResponse(login_url(exc.next_path, "csrf"), status_code=303)
+        joiner = "&" if "?" in exc.next_path else "?"
+        return RedirectResponse(f"{exc.next_path}{joiner}form=expired", status_code=303)
 
     app.add_exception_handler(LoginRequired, to_login)
     app.add_exception_handler(CsrfFailed, csrf_failed)

@@ -82,6 +82,7 @@ def render(
         nav=[item for item in NAV if item.permission is None or can(user, *_pair(item))],
         can=lambda resource, action: can(user, resource, action),
         labels=labels,
+        form_expired=request.query_params.get("form") == "expired",
         **context,
     )
     return HTMLResponse(page, status_code=status_code)
