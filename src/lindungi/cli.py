@@ -21,6 +21,7 @@ from lindungi.migrate import init_db, require_current
 from lindungi.monitoring.cli import monitoring_app
 from lindungi.monitoring.geofence_cli import geofence_command
 from lindungi.network.cli import network_app
+from lindungi.people.cli import persons_app
 from lindungi.recruiters.cli import recruiters_app
 from lindungi.screening.cli import check_offer_command, screen_command, screening_app
 from lindungi.settings import Settings
@@ -39,6 +40,7 @@ app.add_typer(recruiters_app, name="recruiters")
 app.add_typer(network_app, name="network")
 app.command("link")(link_command)
 app.add_typer(identity_app, name="identity")
+app.add_typer(persons_app, name="persons")
 app.command("screen")(screen_command)
 app.command("check-offer")(check_offer_command)
 app.add_typer(screening_app, name="screening")
@@ -78,12 +80,15 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
     import uvicorn
 
     from lindungi.api.app import create_app
+    from lindungi.logsafe import uvicorn_log_config
 
     bind_host = host or settings.host
     bind_port = port or settings.port
     hub = create_app(settings)  # fails here, before any message, on a bad key or setting
     typer.echo(f"Lindungi serving on http://{bind_host}:{bind_port} (Ctrl+C to stop)", err=True)
-    uvicorn.run(hub, host=bind_host, port=bind_port, log_level="info")
+    uvicorn.run(
+        hub, host=bind_host, port=bind_port, log_level="info", log_config=uvicorn_log_config()
+    )
 
 
 @app.command()

@@ -59,6 +59,13 @@ class Settings(BaseSettings):
         pattern=r"^\d+/(second|minute|hour|day)$",
         description="Requests per client address to public endpoints, e.g. 30/minute.",
     )
+    max_request_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1024,
+        description="The largest request body the API accepts, in bytes; a larger one is "
+        "refused with 413 before it is read. The default fits the largest check-in batch "
+        "(5,000 check-ins, about 1 MB) with room to spare.",
+    )
     currency_rates_idr: dict[str, float] = Field(
         default_factory=dict,
         description=(

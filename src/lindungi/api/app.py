@@ -18,8 +18,9 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy.orm import Session, sessionmaker
 
 import lindungi
+from lindungi import logsafe
 from lindungi.analytics.api import router as analytics_router
-from lindungi.api import problems
+from lindungi.api import hardening, problems
 from lindungi.api.deps import Router, SessionDep, public
 from lindungi.audit import service as audit_service
 from lindungi.audit.api import router as audit_router
@@ -91,6 +92,7 @@ def create_app(
     (and, outside production, created) now, so a misconfiguration shows at start.
     """
     settings = settings or load_settings()
+    logsafe.install()
     app = FastAPI(
         title="Lindungi",
         version=lindungi.__version__,
@@ -105,6 +107,7 @@ def create_app(
     )
     app.state.public_limiter = PublicLimiter(settings.public_rate_limit)
     problems.install(app)
+    hardening.install(app, settings.max_request_bytes)
 
     @app.middleware("http")
     async def request_ids(

@@ -11,6 +11,7 @@ import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lindungi.audit import service
+from lindungi.audit.accessed_cli import accessed_command
 from lindungi.audit.signing import (
     key_id,
     load_private_key,
@@ -32,6 +33,7 @@ from lindungi.clitools import (
 from lindungi.settings import Settings
 
 audit_app = typer.Typer(help="The tamper-evident audit log: checkpoints, verification, witnesses.")
+audit_app.command("accessed")(accessed_command)
 
 
 def _signing_key(settings: Settings) -> Ed25519PrivateKey:
