@@ -12,7 +12,7 @@ from lindungi.audit.cli import audit_app
 from lindungi.auth.cli import tokens_app, users_app
 from lindungi.cases.cli import cases_app
 from lindungi.clitools import DbOption, engine_for, fail, friendly_errors, settings_for
-from lindungi.db import safe_url, session_factory, transaction
+from lindungi.db import check_durability, safe_url, session_factory, transaction
 from lindungi.demo.monitoring import load_monitoring
 from lindungi.exchange.cli import exchange_app
 from lindungi.exchange.service import event_counts
@@ -99,6 +99,7 @@ def serve(host: HostOption = None, port: PortOption = None, db: DbOption = None)
     engine = engine_for(settings)
     try:
         require_current(engine)
+        check_durability(engine)  # refuse to acknowledge writes a crash could lose
     finally:
         engine.dispose()
     _serve(settings, host, port)
@@ -124,6 +125,7 @@ def demo(
     engine = engine_for(settings)
     try:
         init_db(engine)
+        check_durability(engine)  # refuse a database where a crash could lose writes
         scenario = generate(seed=seed, people=people)
         with transaction(session_factory(engine)) as session:
             report = demo_service.load(session, scenario)

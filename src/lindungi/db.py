@@ -2,6 +2,8 @@
 
 SQLite (the embedded default) runs with WAL, ``synchronous=FULL`` and foreign keys
 on; PostgreSQL goes through psycopg 3. Both get the same models and migrations.
+:func:`check_durability` refuses a database whose settings could lose a write the hub
+has already acknowledged.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
-from lindungi.errors import DatabaseError
+from lindungi.errors import ConfigurationError, DatabaseError
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -179,6 +181,86 @@ def check_connection(engine: Engine) -> None:
     except exc.OperationalError as err:
         reason = str(err.orig).strip().splitlines()[0] if err.orig else str(err)
         raise DatabaseError(f"cannot connect to {safe_url(engine.url)}: {reason}") from None
+
+
+#: SQLite ``PRAGMA synchronous`` levels by number.
+SQLITE_SYNCHRONOUS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+#: Journal modes that keep a committed transaction through a crash (OFF and MEMORY do not).
+SQLITE_SAFE_JOURNALS = ("wal", "delete", "truncate", "persist")
+#: PostgreSQL settings read by :func:`check_durability`, and the values refused.
+POSTGRES_UNSAFE = {"fsync": ("off",), "synchronous_commit": ("off",), "full_page_writes": ("off",)}
+
+
+def sqlite_durability_problems(
+    synchronous: int, journal_mode: str, *, in_memory: bool
+) -> list[str]:
+    """Why SQLite settings could lose an acknowledged write (empty when they cannot).
+
+    ``synchronous`` must be FULL (2) or EXTRA (3): at NORMAL a WAL database may lose the
+    last transactions on a power cut or an operating-system crash, and at OFF even on
+    an application crash at the wrong moment. An in-memory database keeps nothing
+    anyway, so its journal is not judged.
+    """
+    problems = []
+    if synchronous not in (2, 3):
+        name = SQLITE_SYNCHRONOUS.get(synchronous, "unknown")
+        problems.append(
+            f"SQLite PRAGMA synchronous is {name} ({synchronous}); "
+            "the hub needs FULL (2) or EXTRA (3)"
+        )
+    if not in_memory and journal_mode.lower() not in SQLITE_SAFE_JOURNALS:
+        problems.append(f"SQLite PRAGMA journal_mode is {journal_mode.upper()}; the hub needs WAL")
+    return problems
+
+
+def postgres_durability_problems(shown: dict[str, str]) -> list[str]:
+    """Why PostgreSQL settings (the answers of ``SHOW name``) could lose an acknowledged
+    write (empty when they cannot).
+
+    ``fsync=off`` and ``full_page_writes=off`` can corrupt the cluster in a crash;
+    ``synchronous_commit=off`` answers a commit before its WAL is on disk, so a crash
+    loses transactions already acknowledged. ``local``, ``remote_write``, ``on`` and
+    ``remote_apply`` all wait until the commit is flushed to this server's disk (they
+    differ only in what they also wait for from standbys), so they are accepted.
+    """
+    problems = []
+    for name, unsafe in POSTGRES_UNSAFE.items():
+        value = shown.get(name, "").strip().lower()
+        if value in unsafe:
+            problems.append(f"PostgreSQL {name} is {value}; it must not be {' or '.join(unsafe)}")
+    return problems
+
+
+def check_durability(engine: Engine) -> None:
+    """Refuse (:class:`ConfigurationError`, naming each setting and its value) a database
+    whose durability settings could lose a write the hub has acknowledged.
+
+    Read on a connection of ``engine`` as the hub configures it, so a pragma set on
+    connect, or a ``synchronous_commit`` set for the role or the database, is what is
+    judged. Called when the server starts.
+    """
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                synchronous = int(conn.exec_driver_sql("PRAGMA synchronous").scalar_one())
+                journal = str(conn.exec_driver_sql("PRAGMA journal_mode").scalar_one())
+                files = {row[1]: row[2] for row in conn.exec_driver_sql("PRAGMA database_list")}
+                in_memory = not files.get("main")
+                problems = sqlite_durability_problems(synchronous, journal, in_memory=in_memory)
+            else:
+                shown = {
+                    name: str(conn.exec_driver_sql(f"SHOW {name}").scalar_one())
+                    for name in POSTGRES_UNSAFE
+                }
+                problems = postgres_durability_problems(shown)
+    except exc.OperationalError as err:
+        reason = str(err.orig).strip().splitlines()[0] if err.orig else str(err)
+        raise DatabaseError(f"cannot connect to {safe_url(engine.url)}: {reason}") from None
+    if problems:
+        raise ConfigurationError(
+            f"unsafe durability settings on {safe_url(engine.url)}: {'; '.join(problems)} "
+            "(an acknowledged write could be lost in a crash; see docs/reliability.md)"
+        )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
