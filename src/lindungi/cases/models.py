@@ -50,6 +50,7 @@ class Case(Base):
         CheckConstraint(f"close_reason IN {CLOSE_REASONS}", name="close_reason"),
         CheckConstraint(f"legal_stage IN {LEGAL_STAGES}", name="legal_stage"),
         CheckConstraint(f"restitution IN {RESTITUTIONS}", name="restitution"),
+        UniqueConstraint("created_by", "report_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -82,6 +83,10 @@ class Case(Base):
     restitution_ordered_idr: Mapped[int | None] = mapped_column(BigInteger)
     restitution_paid_idr: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The reporter's ``Idempotency-Key`` and a digest of what they sent: a report resent
+    #: after a lost answer finds its case instead of opening a second one.
+    report_key: Mapped[str | None] = mapped_column(String(128))
+    report_digest: Mapped[str | None] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)

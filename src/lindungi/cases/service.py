@@ -5,6 +5,9 @@ never commit; every move writes its timeline event in the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from functools import cache
@@ -52,13 +55,56 @@ class Reported:
 
     case: Case
     secret: str
+    replayed: bool = False
 
 
-def report(session: Session, fields: dict[str, Any], principal: Principal) -> Reported:
+def _digest(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def keyed_secret(server_key: bytes, username: str, key: str) -> str:
+    """The status secret of a report sent with an idempotency key: derived from the
+    hub's secret key, so a resend gets the same secret and nobody without that key can
+    compute it."""
+    mac = hmac.new(server_key, f"case-report\x00{username}\x00{key}".encode(), "sha256")
+    letters = "".join(_ALPHABET[b % len(_ALPHABET)] for b in mac.digest()[:12])
+    return f"{letters[:4]}-{letters[4:8]}-{letters[8:]}"
+
+
+def report(
+    session: Session,
+    fields: dict[str, Any],
+    principal: Principal,
+    *,
+    key: str | None = None,
+    server_key: bytes | None = None,
+) -> Reported:
     """Open a case from a report (hotline, family, SOS, referral, walk-in). It is handled
     by the reporter's agency when that agency does casework; a report taken by someone
-    who does not (an immigration officer at the airport) goes to BP2MI."""
-    secret = f"{_code(4)}-{_code(4)}-{_code(4)}"
+    who does not (an immigration officer at the airport) goes to BP2MI.
+
+    With an idempotency ``key`` (and the hub's ``server_key``), a report resent after a
+    lost answer answers the case it opened the first time (``replayed``), with the same
+    secret; the same key with other content is refused (409)."""
+    digest = _digest(fields)
+    if key is not None:
+        if server_key is None:
+            raise ValueError("a keyed report needs the hub's server key")
+        earlier = session.scalar(
+            select(Case).where(Case.created_by == principal.username, Case.report_key == key)
+        )
+        if earlier is not None:
+            if earlier.report_digest != digest:
+                raise ConflictError(
+                    f"Idempotency-Key {key!r} was already used for another report; "
+                    "use a new key for a new report"
+                )
+            return Reported(earlier, keyed_secret(server_key, principal.username, key), True)
+    secret = (
+        keyed_secret(server_key, principal.username, key)
+        if key is not None and server_key is not None
+        else f"{_code(4)}-{_code(4)}-{_code(4)}"
+    )
     casework = principal.scope_for(Permission("cases", "update")) is not None
     case = Case(
         tracking_no=_free_tracking_no(session),
@@ -66,6 +112,8 @@ def report(session: Session, fields: dict[str, Any], principal: Principal) -> Re
         state=workflow.State.REPORTED.value,
         agency=principal.agency if casework else SCREENING_RECEIVER,
         created_by=principal.username,
+        report_key=key,
+        report_digest=digest if key is not None else None,
         **fields,
     )
     session.add(case)

@@ -47,12 +47,14 @@ def enrol(session: Session, fields: dict[str, Any], principal: Principal) -> Enr
     return enrolment
 
 
-def get_enrolment(session: Session, enrolment_id: int, principal: Principal) -> Enrolment:
-    """An enrolment the principal may read."""
+def get_enrolment(
+    session: Session, enrolment_id: int, principal: Principal, action: str = "read"
+) -> Enrolment:
+    """An enrolment the principal may ``action`` (read, or enrol: change it)."""
     enrolment = session.get(Enrolment, enrolment_id)
     if enrolment is None:
         raise NotFoundError(f"enrolment {enrolment_id} not found")
-    principal.authorize(Permission("monitoring", "read"), owner_agency=enrolment.agency,
+    principal.authorize(Permission("monitoring", action), owner_agency=enrolment.agency,
                         resource_id=str(enrolment_id))  # fmt: skip
     return enrolment
 

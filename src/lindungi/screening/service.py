@@ -180,8 +180,14 @@ def decide(
 
 
 def contest(session: Session, screening_id: int, text: str, principal: Principal) -> Screening:
-    """Record the traveller's objection to a result, for review; the result stays as it was."""
+    """Record the traveller's objection to a result, for review; the result stays as it was.
+    Needs ``screenings:contest`` over the screening's agency (not merely reading it)."""
     screening = get_screening(session, screening_id, principal)
+    principal.authorize(
+        Permission("screenings", "contest"),
+        owner_agency=screening.agency,
+        resource_id=str(screening_id),
+    )
     if screening.contest is not None:
         raise ConflictError(f"screening {screening_id} is already contested")
     screening.contest = text
