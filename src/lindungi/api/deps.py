@@ -7,11 +7,12 @@ and writes the declaration into the OpenAPI document as ``x-permission``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request, Security
+from fastapi import APIRouter, Depends, Header, Path, Request, Security
 from fastapi.dependencies.utils import get_dependant
 from fastapi.params import Depends as DependsParam
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -23,8 +24,17 @@ from lindungi.audit.entry import Action
 from lindungi.audit.service import Actor
 from lindungi.auth import service as auth_service
 from lindungi.auth.permissions import Permission, Principal
-from lindungi.errors import AuthenticationError
+from lindungi.errors import AuthenticationError, InvalidInputError
 from lindungi.settings import Settings
+
+#: The largest stored integer: SQLite's INTEGER and PostgreSQL's BIGINT are signed
+#: 64-bit. A larger number in a path or query is refused (422) before it reaches the
+#: database, where SQLite cannot even bind it (an unhandled OverflowError otherwise).
+MAX_BIGINT = 2**63 - 1
+#: The largest record id: ids are INTEGER columns, 32-bit on PostgreSQL.
+MAX_RECORD_ID = 2**31 - 1
+#: A record's id in a path: a larger or non-positive number names no record.
+RecordId = Annotated[int, Path(ge=1, le=MAX_RECORD_ID)]
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -150,6 +160,43 @@ def get_auditor(
 AuditDep = Annotated[Auditor, Depends(get_auditor)]
 
 
+def _nul_fields(value: Any, where: str) -> Iterator[str]:
+    """The places in decoded JSON (keys included) whose text holds a NUL character."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield where
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                yield where
+            yield from _nul_fields(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_fields(item, f"{where}.{index}")
+
+
+async def storable_text(request: Request) -> None:
+    """Refuse (422) a NUL character in a path, query or JSON body of any API route.
+
+    No field of the hub means one, and PostgreSQL cannot store one in text: before
+    this, such a request stored it on SQLite and failed with a 500 on PostgreSQL.
+    """
+    fields = [f"path.{k}" for k, v in request.path_params.items() if "\x00" in str(v)]
+    fields += [f"query.{k}" for k, v in request.query_params.multi_items() if "\x00" in k + v]
+    body = await request.body()
+    if b"\x00" in body or b"\\u0000" in body:  # raw, or escaped in JSON
+        try:
+            fields += _nul_fields(json.loads(body), "body")
+        except ValueError:  # not JSON: FastAPI refuses it (or ignores it) on its own
+            fields.append("body")
+    if fields:
+        message = "must not contain a NUL character (U+0000)"
+        raise InvalidInputError(
+            "; ".join(f"{f}: {message}" for f in fields),
+            errors=[{"field": f, "message": message} for f in fields],
+        )
+
+
 def declared_permission(
     path: str, endpoint: Callable[..., Any], dependencies: Sequence[DependsParam] = ()
 ) -> str | None:
@@ -167,7 +214,8 @@ def declared_permission(
 
 
 class Router(APIRouter):
-    """An ``APIRouter`` whose every route must declare its permission."""
+    """An ``APIRouter`` whose every route must declare its permission, and refuses
+    text that no database can store (:func:`storable_text`)."""
 
     def add_api_route(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         """Register a route, refusing one that declares no permission."""
@@ -189,4 +237,7 @@ class Router(APIRouter):
             **problem_responses(authenticated=permission != "public"),
             **(kwargs.get("responses") or {}),
         }
+        dependencies = list(kwargs.get("dependencies") or [])
+        if not any(d.dependency is storable_text for d in [*self.dependencies, *dependencies]):
+            kwargs["dependencies"] = [Depends(storable_text), *dependencies]
         super().add_api_route(path, endpoint, **kwargs)

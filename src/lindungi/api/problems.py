@@ -50,10 +50,12 @@ class Problem(BaseModel):
 
 
 _DESCRIPTIONS = {
+    400: "The request cannot be read (e.g. a body that is not UTF-8 JSON).",
     401: "No valid bearer token (missing, unknown, expired or revoked).",
     403: "The caller's roles do not reach this record.",
     404: "No such record.",
     409: "The request conflicts with the current state.",
+    413: "The request body is larger than the hub takes (`LINDUNGI_MAX_REQUEST_BYTES`).",
     422: "Invalid request; `errors` names each field.",
     503: "The database cannot be reached; retry later.",
 }
@@ -65,14 +67,33 @@ def problem_responses(*, authenticated: bool) -> dict[int | str, dict[str, Any]]
     return {c: {"model": Problem, "description": _DESCRIPTIONS[c]} for c in codes}
 
 
+#: For a public route limited per address (``responses=TOO_MANY_REQUESTS``).
+TOO_MANY_REQUESTS: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": Problem,
+        "description": "Too many requests from this address; retry after `Retry-After` s.",
+    }
+}
+
+
 def problem_media_types(schema: dict[str, Any]) -> dict[str, Any]:
-    """Declare error responses as ``application/problem+json`` in an OpenAPI document."""
+    """Declare error responses as ``application/problem+json`` in an OpenAPI document.
+
+    FastAPI files an error's schema under the route's own media type: JSON for most,
+    but ``text/plain`` or ``text/csv`` for a route that answers a file. Errors leave
+    every route as problem+json, so that is what the document says.
+    """
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
             for code, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
-                if code[:1] in ("4", "5") and "application/json" in content:
-                    response["content"] = {PROBLEM_JSON: content["application/json"]}
+                if code[:1] not in ("4", "5") or not content:
+                    continue
+                documented = content.get("application/json") or next(
+                    (media for media in content.values() if "schema" in media), None
+                )
+                if documented is not None:
+                    response["content"] = {PROBLEM_JSON: documented}
     return schema
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request, status
+from fastapi import Depends, Path, Query, Request, status
 
-from lindungi.api.deps import AuditDep, Requires, Router, SessionDep
+from lindungi.api.deps import MAX_BIGINT, AuditDep, Requires, Router, SessionDep
 from lindungi.audit import service
 from lindungi.audit.entry import Action
 from lindungi.audit.schemas import (
@@ -35,7 +35,9 @@ def entries(
     session: SessionDep,
     auditor: AuditDep,
     _: CanReadLog,
-    after: Annotated[int, Query(ge=-1, description="Entries after this sequence number.")] = -1,
+    after: Annotated[
+        int, Query(ge=-1, le=MAX_BIGINT, description="Entries after this sequence number.")
+    ] = -1,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     actor: Annotated[str | None, Query(max_length=100)] = None,
     resource_type: Annotated[str | None, Query(max_length=64)] = None,
@@ -64,7 +66,9 @@ def entries(
     response_model=InclusionProofOut,
     summary="Prove an entry is in the log (against the latest checkpoint)",
 )
-def entry_proof(seq: int, session: SessionDep, _: CanReadLog) -> InclusionProofOut:
+def entry_proof(
+    seq: Annotated[int, Path(ge=0, le=MAX_BIGINT)], session: SessionDep, _: CanReadLog
+) -> InclusionProofOut:
     proof = service.prove_inclusion(session, seq)
     return InclusionProofOut(
         seq=proof.seq,
@@ -115,8 +119,8 @@ def sign_now(
 def consistency(
     session: SessionDep,
     _: CanReadCheckpoints,
-    first: Annotated[int, Query(ge=0)],
-    second: Annotated[int, Query(ge=0)],
+    first: Annotated[int, Query(ge=0, le=MAX_BIGINT)],
+    second: Annotated[int, Query(ge=0, le=MAX_BIGINT)],
 ) -> ConsistencyProofOut:
     proof = service.prove_consistency(session, first, second)
     return ConsistencyProofOut(first=first, second=second, proof=[p.hex() for p in proof])

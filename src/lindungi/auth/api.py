@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, status
 
-from lindungi.api.deps import AuditDep, Requires, Router, SessionDep, SettingsDep
+from lindungi.api.deps import AuditDep, RecordId, Requires, Router, SessionDep, SettingsDep
 from lindungi.audit.entry import Action
 from lindungi.auth import service
 from lindungi.auth.models import ApiToken
@@ -196,7 +196,7 @@ def deactivate_user(
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke an API token")
 def revoke_token(
-    token_id: int,
+    token_id: RecordId,
     session: SessionDep,
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("tokens", "revoke"))],

@@ -10,7 +10,8 @@ from fastapi import Depends, Query, status
 from fastapi.responses import PlainTextResponse
 from sqlalchemy.orm import Session
 
-from lindungi.api.deps import AuditDep, Requires, Router, SessionDep
+from lindungi.api.deps import MAX_BIGINT, AuditDep, RecordId, Requires, Router, SessionDep
+from lindungi.api.problems import TOO_MANY_REQUESTS
 from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Permission, Principal, Scope
 from lindungi.cases import escalation, handoffs, legal, service
@@ -38,7 +39,7 @@ from lindungi.errors import InvalidInputError
 from lindungi.recruiters.public_api import rate_limited
 
 router = Router(tags=["cases"])
-public_router = Router(tags=["public"])
+public_router = Router(tags=["public"], responses=TOO_MANY_REQUESTS)  # limited per address
 OPEN_FIELDS = ("channel", "state", "determination", "summary", "country", "city")
 
 
@@ -93,7 +94,7 @@ def queue(
     state: State | None = None,
     agency: Annotated[str | None, Query(max_length=16)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_BIGINT)] = 0,
 ) -> list[CaseOut]:
     scope = principal.require(Permission("cases", "read"))
     if scope is not Scope.ALL:
@@ -172,7 +173,7 @@ def list_escalations(
     summary="Take up an escalation (recorded once)",
 )
 def acknowledge_escalation(
-    escalation_id: int,
+    escalation_id: RecordId,
     session: SessionDep,
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("cases", "escalations"))],
@@ -193,7 +194,7 @@ def acknowledge_escalation(
     summary="A case; protected field groups only when asked for (reveal=…) with a purpose",
 )
 def get_case(
-    case_id: int,
+    case_id: RecordId,
     session: SessionDep,
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("cases", "read"))],
@@ -216,7 +217,7 @@ def get_case(
     summary="Take one step of the workflow (409 names the allowed moves)",
 )
 def move(
-    case_id: int,
+    case_id: RecordId,
     body: MoveIn,
     session: SessionDep,
     auditor: AuditDep,
@@ -234,7 +235,7 @@ def move(
     summary="Record victim identification: the determination beside what the facts suggest",
 )
 def identify(
-    case_id: int,
+    case_id: RecordId,
     body: IdentificationIn,
     session: SessionDep,
     auditor: AuditDep,
@@ -259,7 +260,7 @@ def identify(
 
 @router.get("/cases/{case_id}/timeline", response_model=list[EventOut], summary="A case's timeline")
 def timeline(
-    case_id: int,
+    case_id: RecordId,
     session: SessionDep,
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("cases", "read"))],

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, status
 
-from lindungi.api.deps import AuditDep, Requires, Router, SessionDep
+from lindungi.api.deps import AuditDep, RecordId, Requires, Router, SessionDep
 from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Principal
 from lindungi.cases import handoffs, service
@@ -37,7 +37,7 @@ def _referral_out(row: CaseReferral) -> CaseReferralOut:
     summary="Refer a case for a service, with consent or an override (refused otherwise)",
 )
 def refer(
-    case_id: int,
+    case_id: RecordId,
     body: ReferralIn,
     session: SessionDep,
     auditor: AuditDep,
@@ -55,7 +55,7 @@ def refer(
     summary="A case's referrals",
 )
 def list_referrals(
-    case_id: int,
+    case_id: RecordId,
     session: SessionDep,
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("cases", "read"))],
@@ -71,7 +71,7 @@ def list_referrals(
     summary="Accept or reject a referral, or mark the service delivered",
 )
 def decide_referral(
-    referral_id: int,
+    referral_id: RecordId,
     body: ReferralDecisionIn,
     session: SessionDep,
     auditor: AuditDep,
@@ -89,7 +89,7 @@ def decide_referral(
     summary="One step of the legal track: police referral, prosecution, restitution",
 )
 def legal_move(
-    case_id: int,
+    case_id: RecordId,
     body: LegalIn,
     session: SessionDep,
     auditor: AuditDep,
@@ -108,7 +108,7 @@ def legal_move(
     summary="File the victim's claim on the bond of the recruiter behind the case",
 )
 def file_bond_claim(
-    case_id: int,
+    case_id: RecordId,
     body: BondClaimIn,
     session: SessionDep,
     auditor: AuditDep,
@@ -127,7 +127,7 @@ def file_bond_claim(
     summary="The claims filed on bonds for a case",
 )
 def list_bond_claims(
-    case_id: int,
+    case_id: RecordId,
     session: SessionDep,
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("cases", "read"))],

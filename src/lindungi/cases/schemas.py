@@ -214,7 +214,7 @@ class BondClaimIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    recruiter_id: int = Field(gt=0)
+    recruiter_id: int = Field(gt=0, le=2**31 - 1)  # an INTEGER id
     amount_idr: int = Field(gt=0, le=10**13)
     reason: str = Field(min_length=3, max_length=2000)
 

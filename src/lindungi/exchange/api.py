@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, status
 
-from lindungi.api.deps import AuditDep, Requires, Router, SessionDep, SettingsDep
+from lindungi.api.deps import AuditDep, RecordId, Requires, Router, SessionDep, SettingsDep
 from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Principal
 from lindungi.db import utcnow
@@ -100,7 +100,7 @@ def list_subscriptions(
     summary="End a subscription (no new deliveries; pending ones finish)",
 )
 def end_subscription(
-    subscription_id: int,
+    subscription_id: RecordId,
     session: SessionDep,
     settings: SettingsDep,
     auditor: AuditDep,
@@ -139,7 +139,7 @@ def _dead(session: SessionDep, row: Delivery) -> DeadLetterOut:
     summary="Put one dead delivery back in the queue (the same event id)",
 )
 def replay(
-    delivery_id: int,
+    delivery_id: RecordId,
     session: SessionDep,
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("subscriptions", "replay"))],

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, status
 
-from lindungi.api.deps import AuditDep, Requires, Router, SessionDep
+from lindungi.api.deps import AuditDep, RecordId, Requires, Router, SessionDep
 from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Principal
 from lindungi.identity import service, signals
@@ -80,7 +80,7 @@ def identify(
 
 @router.get("/persons/{person_id}", response_model=PersonOut, summary="One person's records")
 def get_person(
-    person_id: int,
+    person_id: RecordId,
     session: SessionDep,
     auditor: AuditDep,
     _: Annotated[Principal, Depends(Requires("persons", "read"))],
@@ -122,7 +122,7 @@ def get_person(
     summary="Document-fraud signals about one person (explained)",
 )
 def person_signals(
-    person_id: int,
+    person_id: RecordId,
     session: SessionDep,
     auditor: AuditDep,
     _: Annotated[Principal, Depends(Requires("persons", "read"))],

@@ -367,7 +367,11 @@ def _read_csv(
         bad: dict[int, str] = {}
         lines = itertools.chain([header_line], _decoded_lines(fh, encoding, bad))
         reader = csv.reader(lines, delimiter=delimiter)
-        header = next(reader)
+        try:
+            header = next(reader)
+        except csv.Error as exc:  # e.g. a carriage return inside the header line
+            why = str(exc).split(" - ")[0]
+            raise SourceFileError(f"{file}:1: the header is not CSV ({why})") from None
         check = checker(header)
         end = reader.line_num
         while True:

@@ -10,12 +10,14 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from sqlalchemy import case, select
 
-from lindungi.api.deps import AuditDep, Requires, Router, SessionDep, get_settings
+from lindungi.api.deps import AuditDep, RecordId, Requires, Router, SessionDep, get_settings
+from lindungi.api.problems import TOO_MANY_REQUESTS
 from lindungi.audit import service as audit
 from lindungi.audit.entry import Action
 from lindungi.audit.service import Actor
 from lindungi.auth.permissions import Principal
 from lindungi.db import utcnow
+from lindungi.errors import InvalidInputError
 from lindungi.monitoring import alerts, places, retention, service, stream
 from lindungi.monitoring.models import Alert
 from lindungi.monitoring.schemas import (
@@ -34,6 +36,7 @@ from lindungi.monitoring.schemas import (
     WithdrawalIn,
     ZonesImportedOut,
 )
+from lindungi.recruiters.models import Recruiter
 from lindungi.recruiters.public_api import rate_limited
 from lindungi.settings import Settings
 
@@ -46,7 +49,7 @@ def stream_of(settings: Settings) -> stream.Stream:
     return stream.Stream(settings.nats_url, settings.nats_stream)
 
 
-public_router = Router(tags=["public"])
+public_router = Router(tags=["public"], responses=TOO_MANY_REQUESTS)  # limited per address
 #: Who the audit log names when a worker acts through their own app.
 WORKER = Actor("worker:self")
 PERSONAL = ("full_name", "passport_no", "phone", "emergency_contacts", "sponsor_contact")
@@ -64,6 +67,9 @@ def enrol(
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("monitoring", "enrol"))],
 ) -> EnrolledOut:
+    if body.recruiter_id is not None and session.get(Recruiter, body.recruiter_id) is None:
+        # Refused here, not by the foreign key at flush (an unhandled 500 before).
+        raise InvalidInputError(f"recruiter_id: no recruiter {body.recruiter_id} in the registry")
     fields = body.model_dump()
     fields["emergency_contacts"] = [c.model_dump() for c in body.emergency_contacts]
     enrolment = service.enrol(session, fields, principal)
@@ -78,7 +84,7 @@ def enrol(
     summary="An enrolment (audited)",
 )
 def get_enrolment(
-    enrolment_id: int,
+    enrolment_id: RecordId,
     session: SessionDep,
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("monitoring", "read"))],
@@ -94,13 +100,13 @@ def get_enrolment(
     summary="Record the worker's withdrawal of consent (processing stops at once)",
 )
 def withdraw(
-    enrolment_id: int,
+    enrolment_id: RecordId,
     body: WithdrawalIn,
     session: SessionDep,
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("monitoring", "enrol"))],
 ) -> EnrolmentOut:
-    enrolment = service.get_enrolment(session, enrolment_id, principal)
+    enrolment = service.get_enrolment(session, enrolment_id, principal, "enrol")
     service.withdraw(session, enrolment, body.reason)
     auditor.record(Action.UPDATE, "monitoring_enrolments", enrolment_id, ("status", "consent"),
                    purpose=body.reason or "consent withdrawn")  # fmt: skip
@@ -168,13 +174,13 @@ def put_zones(
     summary="Set a placement's work zones (GeoJSON, kind work)",
 )
 def put_work_zone(
-    enrolment_id: int,
+    enrolment_id: RecordId,
     body: dict[str, Any],
     session: SessionDep,
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("monitoring", "enrol"))],
 ) -> ZonesImportedOut:
-    service.get_enrolment(session, enrolment_id, principal)
+    service.get_enrolment(session, enrolment_id, principal, "enrol")
     made = places.import_zones(session, body, principal.username, "placement",
                                work_of=enrolment_id)  # fmt: skip
     auditor.record(Action.UPDATE, "monitoring_enrolments", enrolment_id, ("work_zone",))
@@ -211,7 +217,7 @@ def list_alerts(
 
 @router.get("/monitoring/alerts/{alert_id}", response_model=AlertOut, summary="An alert")
 def get_alert(
-    alert_id: int,
+    alert_id: RecordId,
     session: SessionDep,
     auditor: AuditDep,
     _: Annotated[Principal, Depends(Requires("monitoring", "read"))],
@@ -227,7 +233,7 @@ def get_alert(
     summary="Take an alert in hand: its ladder stops climbing (409 unless open)",
 )
 def acknowledge(
-    alert_id: int,
+    alert_id: RecordId,
     session: SessionDep,
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("monitoring", "alerts"))],
@@ -243,7 +249,7 @@ def acknowledge(
     summary="Close an alert with what was found",
 )
 def resolve(
-    alert_id: int,
+    alert_id: RecordId,
     body: ResolutionIn,
     session: SessionDep,
     auditor: AuditDep,

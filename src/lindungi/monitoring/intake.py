@@ -35,12 +35,20 @@ class Refused:
     error: str
 
 
+def _finite(value: float) -> bool:
+    """Whether a JSON number is finite as a float (an integer past any float is not)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def parse_time(value: object) -> dt.datetime | None:
     """An instant from ISO 8601 (naive taken as UTC) or epoch seconds; ``None`` if not."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        if not math.isfinite(value):
+        if not _finite(value):
             return None
         try:
             return dt.datetime.fromtimestamp(value, dt.UTC)
@@ -73,19 +81,19 @@ def read(record: Mapping[str, Any], now: dt.datetime, oldest: dt.datetime) -> Re
         value = record.get(name)
         if not isinstance(value, int | float) or isinstance(value, bool):
             return Refused(name, "missing or not a number")
-        if not math.isfinite(value) or abs(value) > limit:
-            return Refused(name, f"{value} is outside -{limit:g}…{limit:g}")
+        if not _finite(value) or abs(value) > limit:
+            return Refused(name, f"{str(value)[:40]} is outside -{limit:g}…{limit:g}")
     at = parse_time(record.get("at"))
     if at is None:
-        return Refused("at", f"{record.get('at')!r} is not ISO 8601 or epoch seconds")
+        return Refused("at", f"{repr(record.get('at'))[:60]} is not ISO 8601 or epoch seconds")
     if at > now + CLOCK_SKEW:
         return Refused("at", f"{at.isoformat()} is in the future")
     if at < oldest:
         return Refused("at", f"{at.isoformat()} is older than the retention window")
     accuracy = record.get("accuracy_m")
     if accuracy is not None and (
-        not isinstance(accuracy, int | float) or not math.isfinite(accuracy) or accuracy < 0
+        not isinstance(accuracy, int | float) or not _finite(accuracy) or accuracy < 0
     ):
-        return Refused("accuracy_m", f"{accuracy!r} is not a distance in metres")
+        return Refused("accuracy_m", f"{str(accuracy)[:40]} is not a distance in metres")
     return Reading(subject.strip(), kind, at, float(record["lon"]), float(record["lat"]),
                    None if accuracy is None else float(accuracy))  # fmt: skip

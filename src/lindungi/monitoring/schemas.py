@@ -48,7 +48,7 @@ class EnrolmentIn(BaseModel):
     visa: Literal["placement", "digital_work", "other_work"]
     sponsor: str = Field(min_length=2, max_length=200)
     sponsor_contact: Text = Field(default=None, max_length=200)
-    recruiter_id: int | None = Field(default=None, gt=0)
+    recruiter_id: int | None = Field(default=None, gt=0, le=2**31 - 1)  # an INTEGER id
     embassy: str = Field(min_length=2, max_length=100)
     emergency_contacts: list[ContactIn] = Field(min_length=1, max_length=5)
     every_minutes: int = Field(ge=15, le=7 * 24 * 60)

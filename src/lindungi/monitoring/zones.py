@@ -71,7 +71,10 @@ def _position(value: Any, where: str) -> tuple[float, float]:
     )
     if not numbers or len(value) < 2:
         raise _Refused(f"{where} is not a [lon, lat] pair of numbers: {json.dumps(value)[:60]}")
-    lon, lat = float(value[0]), float(value[1])
+    try:
+        lon, lat = float(value[0]), float(value[1])
+    except OverflowError:  # an integer past any float
+        raise _Refused(f"{where} is out of range (lon -180..180, lat -90..90)") from None
     if not (math.isfinite(lon) and math.isfinite(lat)):
         raise _Refused(f"{where} is not finite: {value[:2]}")
     if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
@@ -155,8 +158,9 @@ def parse_zones(document: Any, source: str = "zones") -> ZoneSet:
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         raise ZoneFileError([f"{source}: not a GeoJSON FeatureCollection"])
     crs = document.get("crs")
-    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
-    if crs is not None and name not in WGS84_NAMES:
+    properties = crs.get("properties") if isinstance(crs, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else None
+    if crs is not None and (not isinstance(name, str) or name not in WGS84_NAMES):
         raise ZoneFileError([f"{source}: crs {json.dumps(crs)[:80]} is not WGS84 lon/lat"])
     features = document.get("features")
     if not isinstance(features, list):

@@ -8,7 +8,7 @@ from fastapi import Depends, Query, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lindungi.api.deps import AuditDep, Requires, Router, SessionDep
+from lindungi.api.deps import AuditDep, RecordId, Requires, Router, SessionDep
 from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Principal
 from lindungi.errors import InvalidInputError, NotFoundError
@@ -136,7 +136,7 @@ def create_recruiter(
 
 @router.get("/recruiters/{recruiter_id}", response_model=RecruiterOut, summary="One recruiter")
 def get_recruiter(
-    recruiter_id: int,
+    recruiter_id: RecordId,
     session: SessionDep,
     auditor: AuditDep,
     _: Annotated[Principal, Depends(Requires("recruiters", "read"))],
@@ -165,7 +165,7 @@ def get_licence(
     summary="Record a phone, address, director, account or employer behind a recruiter",
 )
 def add_identifier(
-    recruiter_id: int,
+    recruiter_id: RecordId,
     body: IdentifierCreate,
     session: SessionDep,
     auditor: AuditDep,
@@ -217,7 +217,7 @@ def change_licence(
     summary="Record a bond (deposit or guarantee)",
 )
 def create_bond(
-    recruiter_id: int,
+    recruiter_id: RecordId,
     body: BondCreate,
     session: SessionDep,
     auditor: AuditDep,
@@ -237,7 +237,7 @@ def create_bond(
     summary="File a victim's claim on a bond, for a case",
 )
 def file_claim(
-    bond_id: int,
+    bond_id: RecordId,
     body: ClaimCreate,
     session: SessionDep,
     auditor: AuditDep,
@@ -260,7 +260,7 @@ def file_claim(
     summary="Verify, pay or reject a claim (409 for a move the workflow forbids)",
 )
 def decide_claim(
-    claim_id: int,
+    claim_id: RecordId,
     body: ClaimDecision,
     session: SessionDep,
     auditor: AuditDep,
@@ -284,7 +284,7 @@ def decide_claim(
     summary="Record an administrative sanction (licensing staff)",
 )
 def add_sanction(
-    recruiter_id: int,
+    recruiter_id: RecordId,
     body: SanctionCreate,
     session: SessionDep,
     auditor: AuditDep,
@@ -314,7 +314,7 @@ def add_sanction(
     summary="Record a complaint about a recruiter (case workers)",
 )
 def add_complaint(
-    recruiter_id: int,
+    recruiter_id: RecordId,
     body: ComplaintCreate,
     session: SessionDep,
     auditor: AuditDep,

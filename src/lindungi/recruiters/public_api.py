@@ -14,13 +14,14 @@ from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy.orm import Session
 
 from lindungi.api.deps import Router, SessionDep, public
+from lindungi.api.problems import TOO_MANY_REQUESTS
 from lindungi.errors import TooManyRequestsError
 from lindungi.recruiters.api import QueryText, require_query
 from lindungi.recruiters.messages import FRONT_WARNING, INDIVIDUAL_AGENT, VERDICTS
 from lindungi.recruiters.schemas import MatchOut, Message, PublicVerification
 from lindungi.recruiters.standing import Match, recruiter_standing
 
-router = Router(tags=["public"])
+router = Router(tags=["public"], responses=TOO_MANY_REQUESTS)  # limited per address
 
 
 class PublicLimiter:

@@ -8,7 +8,8 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request, status
 
-from lindungi.api.deps import AuditDep, Requires, Router, SessionDep, get_settings
+from lindungi.api.deps import AuditDep, RecordId, Requires, Router, SessionDep, get_settings
+from lindungi.api.problems import TOO_MANY_REQUESTS
 from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Principal
 from lindungi.cases import service as cases_service
@@ -36,7 +37,7 @@ from lindungi.screening.sopdoc import rulebook_dict
 from lindungi.settings import Settings
 
 router = Router(tags=["screening"])
-public_router = Router(tags=["public"])
+public_router = Router(tags=["public"], responses=TOO_MANY_REQUESTS)  # limited per address
 
 #: What the self-check says for each band, in both languages.
 ADVICE = {
@@ -121,7 +122,7 @@ def screen(
 
 @router.get("/screenings/{screening_id}", response_model=DeskScreeningOut, summary="A screening")
 def get_screening(
-    screening_id: int,
+    screening_id: RecordId,
     session: SessionDep,
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("screenings", "read"))],
@@ -137,7 +138,7 @@ def get_screening(
     summary="Record the officer's decision; 'refer' hands the screening to BP2MI",
 )
 def decide(
-    screening_id: int,
+    screening_id: RecordId,
     body: DecisionIn,
     session: SessionDep,
     auditor: AuditDep,
@@ -166,7 +167,7 @@ def decide(
     summary="Record the traveller's objection to a result, for review",
 )
 def contest(
-    screening_id: int,
+    screening_id: RecordId,
     body: ContestIn,
     session: SessionDep,
     auditor: AuditDep,

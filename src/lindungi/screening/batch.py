@@ -48,14 +48,25 @@ class Tally:
         return f"{self.lines - self.errors:,} screened ({bands}); {self.errors:,} lines with errors"
 
 
+def _writable(value: str | int) -> bool:
+    """Whether an id read by ``json`` can be written back as UTF-8 (a lone surrogate,
+    which ``json`` reads from an escape, cannot)."""
+    try:
+        str(value).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _error(number: int, raw: bytes, error: ValidationError) -> dict[str, Any]:
     out: dict[str, Any] = {"line": number}
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
         out["error"] = "not a JSON object: " + describe(error).removeprefix("line: ")
         return out
-    if isinstance(data, dict) and isinstance(data.get("id"), str | int) and data["id"] != "":
+    known = isinstance(data, dict) and isinstance(data.get("id"), str | int)
+    if known and data["id"] != "" and _writable(data["id"]):
         out["id"] = data["id"]
     if not isinstance(data, dict):
         out["error"] = f"expected a JSON object, got {type(data).__name__}"
