@@ -4,7 +4,10 @@ with other content is refused (both databases)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -54,3 +57,23 @@ def test_keys_belong_to_their_reporter_and_reports_without_keys_are_new(
     service.report(session, dict(REPORT), WORKER)
     service.report(session, dict(REPORT), WORKER)
     assert _cases(session) == before + 4
+
+
+def test_over_http_a_resent_report_answers_200_with_the_same_case_and_secret(
+    client: TestClient, headers_for: Callable[..., dict[str, str]]
+) -> None:
+    worker = headers_for("pendamping9", "bp2mi", "case_worker")
+    keyed = {**worker, "Idempotency-Key": "hotline-2026-11-30-0001"}
+    first = client.post("/api/v1/cases", headers=keyed, json=REPORT)
+    assert first.status_code == 201, first.text
+    again = client.post("/api/v1/cases", headers=keyed, json=REPORT)
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["secret"] == first.json()["secret"]
+    other = client.post("/api/v1/cases", headers=keyed, json={**REPORT, "summary": "lain"})
+    assert other.status_code == 409
+    short = client.post("/api/v1/cases", headers={**worker, "Idempotency-Key": "x"}, json=REPORT)
+    assert short.status_code == 422
+    plain = client.post("/api/v1/cases", headers=worker, json=REPORT)
+    assert plain.status_code == 201
+    assert plain.json()["id"] != first.json()["id"]

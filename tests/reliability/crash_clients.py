@@ -6,8 +6,8 @@ A request whose answer never arrived (connection refused or reset, a 5xx) has an
 unknown outcome: the client retries it once the hub answers again, as a real gateway
 or console would. Check-in batches are resent with the same ``Idempotency-Key``; a
 move is first looked up in the case's timeline (its reason is unique) and resent only
-if it is not there; a hotline report has no idempotency key, so it is simply resent
-and the ledger remembers that its first attempt may have been recorded.
+if it is not there; a hotline report is resent with the same ``Idempotency-Key``, so
+it finds the case its first attempt may have opened (the ledger counts the resends).
 """
 
 from __future__ import annotations
@@ -157,7 +157,8 @@ class ReportClient(Client):
         def call() -> httpx.Response:
             nonlocal attempts
             attempts += 1
-            return http.post("/api/v1/cases", json=body)
+            return http.post("/api/v1/cases", json=body,
+                             headers={"Idempotency-Key": f"report-{marker}"})  # fmt: skip
 
         answer = self.until_answered("reports", call)
         if answer.is_success:

@@ -344,17 +344,17 @@ def verify(hub: Hub) -> dict[str, object]:
     assert {at: n for at, n in stored_at.items() if n != 1} == {}
     assert {_utc(at): batch for batch, at in checkins} == expected_at
 
-    # Cases: every acknowledged report stored under its id and tracking number. A report
-    # stored by an attempt whose answer was lost, then resent, leaves an extra case:
-    # such extras may exist only for reports that were resent, at most one per resend.
+    # Cases: every acknowledged report stored under its id and tracking number, and a
+    # report resent after a lost answer (with its Idempotency-Key) finds its case: none
+    # is stored twice.
     stored = {row.id: row for row in cases}
     for marker, (case_id, tracking_no) in ledger.cases.items():
         assert stored[case_id].tracking_no == tracking_no
         assert stored[case_id].summary == SUMMARY + marker
     acked_ids = {case_id for case_id, _ in ledger.cases.values()}
     extras = [row.summary.removeprefix(SUMMARY) for row in cases if row.id not in acked_ids]
-    assert set(extras) <= ledger.resent_reports
-    assert len(stored) == len(ledger.cases) + len(extras)
+    assert extras == []
+    assert len(stored) == len(ledger.cases)
 
     # Moves: each acknowledged (or found) move once in its case's timeline, no other
     # move, and the case's state is where its timeline ends.

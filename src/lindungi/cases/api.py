@@ -6,11 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Depends, Query, status
+from fastapi import Depends, Header, Query, Response, status
 from fastapi.responses import PlainTextResponse
 from sqlalchemy.orm import Session
 
-from lindungi.api.deps import MAX_BIGINT, AuditDep, RecordId, Requires, Router, SessionDep
+from lindungi.api.deps import (
+    MAX_BIGINT,
+    AuditDep,
+    RecordId,
+    Requires,
+    Router,
+    SessionDep,
+    SettingsDep,
+)
 from lindungi.api.problems import TOO_MANY_REQUESTS
 from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Permission, Principal, Scope
@@ -69,16 +77,44 @@ def case_out(
     response_model=ReportedOut,
     status_code=status.HTTP_201_CREATED,
     summary="Open a case from a report; answers its tracking number and secret once",
+    responses={
+        200: {
+            "model": ReportedOut,
+            "description": "The report was resent with its Idempotency-Key: the case it "
+            "opened the first time, with the same secret.",
+        }
+    },
 )
 def report(
     body: CaseIn,
+    response: Response,
     session: SessionDep,
+    settings: SettingsDep,
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("cases", "create"))],
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=8,
+            max_length=128,
+            pattern=r"^[\x21-\x7e]+$",
+            description="Optional: a report resent with the same key (after a lost answer) "
+            "answers the case it opened, with the same secret (200), instead of a second "
+            "case; the same key with other content is 409.",
+        ),
+    ] = None,
 ) -> ReportedOut:
-    reported = service.report(session, body.model_dump(), principal)
+    reported = service.report(
+        session, body.model_dump(), principal, key=idempotency_key,
+        server_key=settings.secret_key.get_secret_value().encode(),
+    )  # fmt: skip
     given = [f for f in PROTECTED if getattr(body, f) is not None]
-    auditor.record(Action.CREATE, "cases", reported.case.id, [*OPEN_FIELDS, *given])
+    if reported.replayed:
+        response.status_code = status.HTTP_200_OK
+        auditor.record(Action.READ, "cases", reported.case.id, [*OPEN_FIELDS, *given],
+                       purpose="report resent with its idempotency key")  # fmt: skip
+    else:
+        auditor.record(Action.CREATE, "cases", reported.case.id, [*OPEN_FIELDS, *given])
     return ReportedOut(**case_out(session, reported.case, principal), secret=reported.secret)
 
 
