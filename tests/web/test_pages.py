@@ -169,3 +169,11 @@ def test_a_malformed_address_is_an_error_page_not_json(
     assert bad.status_code == 422
     assert bad.headers["content-type"].startswith("text/html")
     assert "<h1>Isian tidak valid</h1>" in bad.text
+
+
+def test_a_nul_character_in_a_form_is_refused_as_invalid_input(client: TestClient) -> None:
+    form = client.get("/check-offer")
+    refused = client.post("/check-offer", data={"text": "kerja\x00admin", "csrf": _csrf(form.text)})
+    assert refused.status_code == 422
+    assert "<h1>Isian tidak valid</h1>" in refused.text
+    assert client.get("/check-offer?lang=en%00").status_code == 422

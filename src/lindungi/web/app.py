@@ -35,6 +35,12 @@ class PageRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def page(request: Request) -> Response:
+            # No field may hold a NUL character (PostgreSQL cannot store one): refused
+            # here for every page, as the API's router refuses it for every route.
+            raw = await request.body() if request.method == "POST" else b""
+            if b"\x00" in raw or b"%00" in raw or "%00" in request.url.query:
+                return render(request, "error.html", status_code=422, title="Invalid input",
+                              detail="A field holds a NUL character (U+0000).")  # fmt: skip
             try:
                 return await handler(request)
             except RequestValidationError as invalid:
