@@ -10,8 +10,14 @@ from typing import Annotated
 import typer
 
 from lindungi.analytics import service
-from lindungi.analytics.tables import write_bytes
-from lindungi.clitools import DbOption, fail, friendly_errors, settings_for, unit_of_work
+from lindungi.clitools import (
+    DbOption,
+    fail,
+    friendly_errors,
+    settings_for,
+    unit_of_work,
+    write_atomically,
+)
 
 
 @friendly_errors
@@ -38,7 +44,8 @@ def report_command(
         raise fail(f"--out {out}: the folder {out.parent} does not exist")
     with unit_of_work(settings_for(db)) as session:
         found = service.indicators_for(session, asked, now, trend)
-    write_bytes(out, service.document(found, fmt))
+    data = service.document(found, fmt)
+    write_atomically(out, lambda tmp: tmp.write_bytes(data))
     note = "; SYNTHETIC demo data" if found.synthetic else ""
     typer.echo(
         f"report {found.period.label} ({found.period.start:%Y-%m-%d} to "

@@ -5,10 +5,6 @@ file written whole through a temporary file beside it and renamed into place."""
 from __future__ import annotations
 
 import io
-import os
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -17,7 +13,6 @@ import pyarrow.parquet as pq
 
 from lindungi.analytics.catalogue import CATALOGUE
 from lindungi.analytics.indicators import IndicatorSet
-from lindungi.errors import InvalidInputError
 
 SCHEMA = pa.schema(
     [
@@ -65,20 +60,6 @@ def indicator_table(found: IndicatorSet) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=SCHEMA)
 
 
-def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """Fill a temporary file beside ``path`` with ``write``, then rename it into place:
-    the file appears whole or not at all."""
-    if not path.parent.is_dir():
-        raise InvalidInputError(f"the folder of {path} does not exist")
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as tmp:
-        temporary = Path(tmp.name)
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def to_csv(found: IndicatorSet) -> bytes:
     """The indicator table as CSV (UTF-8, a header row, formula-like text quoted)."""
     table = indicator_table(found)
@@ -96,8 +77,3 @@ def to_parquet(found: IndicatorSet) -> bytes:
     buffer = io.BytesIO()
     pq.write_table(indicator_table(found), buffer, compression="zstd")
     return buffer.getvalue()
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    """A rendered document or table, written atomically."""
-    write_atomically(path, lambda tmp: tmp.write_bytes(data))

@@ -19,8 +19,7 @@ from shapely.geometry import shape
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from lindungi.api.deps import SessionDep, request_id
-from lindungi.audit import service as audit
+from lindungi.api.deps import SessionDep
 from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Permission, Principal
 from lindungi.db import utcnow
@@ -28,7 +27,7 @@ from lindungi.errors import ConflictError
 from lindungi.monitoring import alerts, places
 from lindungi.monitoring.ladder import AlertKind, Ladder, configured
 from lindungi.monitoring.models import ALERT_STATUSES, Alert, Checkin, Enrolment, Zone
-from lindungi.web import i18n, labels
+from lindungi.web import i18n, labels, page_audit
 from lindungi.web.app import PageRoute
 from lindungi.web.i18n import N_
 from lindungi.web.security import check_csrf, require, take_draft
@@ -162,9 +161,8 @@ def map_data(session: Session, lang: str) -> dict[str, Any]:
 
 def _record(request: Request, session: Session, user: Principal, action: Action,
             resource_id: str | int, fields: tuple[str, ...], why: str = "") -> None:  # fmt: skip
-    audit.record(session, audit.Actor(user.username, user.agency), action, "monitoring_alerts",
-                 str(resource_id), fields=fields, purpose=why,
-                 request_id=request_id(request))  # fmt: skip
+    page_audit.record(request, session, user, action, "monitoring_alerts", resource_id, fields,
+                      purpose=why)  # fmt: skip
 
 
 def _page(

@@ -19,8 +19,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lindungi.api.deps import SessionDep, request_id
-from lindungi.audit import service as audit
+from lindungi.api.deps import SessionDep
 from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Permission, Principal
 from lindungi.errors import NotFoundError
@@ -28,6 +27,7 @@ from lindungi.recruiters import service
 from lindungi.recruiters.api import RECRUITER_FIELDS
 from lindungi.recruiters.models import Bond, Licence, Recruiter
 from lindungi.recruiters.standing import Finding, Standing, fronts, recruiter_standing
+from lindungi.web import page_audit
 from lindungi.web.app import PageRoute
 from lindungi.web.i18n import N_
 from lindungi.web.security import require
@@ -135,8 +135,7 @@ def names_of(session: Session, findings: tuple[Finding, ...]) -> dict[int, str]:
 
 def _record(request: Request, session: Session, user: Principal, resource_type: str,
             resource_id: str | int, fields: tuple[str, ...]) -> None:  # fmt: skip
-    audit.record(session, audit.Actor(user.username, user.agency), Action.READ, resource_type,
-                 str(resource_id), fields=fields, request_id=request_id(request))  # fmt: skip
+    page_audit.record(request, session, user, Action.READ, resource_type, resource_id, fields)
 
 
 QueryText = Annotated[str, Query(max_length=2000)]
