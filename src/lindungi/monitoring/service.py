@@ -148,9 +148,18 @@ def _record(
     now: dt.datetime,
 ) -> tuple[int, int]:
     subjects = {r.subject for _, r in readings}
+    # The batch's workers are locked first, in id order: two batches naming the same
+    # workers (two gateways, two stream consumers) then queue one behind the other on
+    # PostgreSQL instead of deadlocking on the rows each updates (SQLite writes one at a
+    # time anyway and ignores FOR UPDATE).
     enrolments = {
         e.subject: e
-        for e in session.scalars(select(Enrolment).where(Enrolment.subject.in_(subjects)))
+        for e in session.scalars(
+            select(Enrolment)
+            .where(Enrolment.subject.in_(subjects))
+            .order_by(Enrolment.id)
+            .with_for_update()
+        )
     }
     consents = {
         c.id: c
