@@ -23,6 +23,7 @@ from lindungi.monitoring.geofence_cli import geofence_command
 from lindungi.network.cli import network_app
 from lindungi.people.cli import persons_app
 from lindungi.recruiters.cli import recruiters_app
+from lindungi.retention.cli import retention_app
 from lindungi.screening.cli import check_offer_command, screen_command, screening_app
 from lindungi.settings import Settings
 
@@ -48,6 +49,7 @@ app.add_typer(cases_app, name="cases")
 app.command("geofence")(geofence_command)
 app.add_typer(monitoring_app, name="monitoring")
 app.add_typer(exchange_app, name="exchange")
+app.add_typer(retention_app, name="retention")
 app.command("report")(report_command)
 
 HostOption = Annotated[

@@ -24,6 +24,7 @@ from lindungi.recruiters.models import (
     RecruiterIdentifier,
     Sanction,
 )
+from lindungi.retention.models import LegalHold
 from lindungi.screening.models import Referral, Screening, SharedOffer
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "Enrolment",
     "ExchangeEvent",
     "Judgement",
+    "LegalHold",
     "Licence",
     "LicenceEvent",
     "LinkageModel",

@@ -59,6 +59,25 @@ class Settings(BaseSettings):
         pattern=r"^\d+/(second|minute|hour|day)$",
         description="Requests per client address to public endpoints, e.g. 30/minute.",
     )
+    case_retention_days: int = Field(
+        default=3650,
+        ge=30,
+        description="Days after a case closes before the retention purge erases the person "
+        "from it (the states, dates and determination stay for the statistics). A case "
+        "under a legal hold, with an open criminal track or unpaid restitution is kept.",
+    )
+    zone_event_retention_days: int = Field(
+        default=365,
+        ge=1,
+        description="Days a worker's zone enter/exit events are kept (all of them go at "
+        "once when the worker withdraws consent, unless held).",
+    )
+    exchange_retention_days: int = Field(
+        default=90,
+        ge=1,
+        description="Days an agency event is kept once every delivery of it is settled "
+        "(delivered or dead-lettered).",
+    )
     max_request_bytes: int = Field(
         default=2 * 1024 * 1024,
         ge=1024,

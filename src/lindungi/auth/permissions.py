@@ -111,6 +111,9 @@ _CASEWORK = (
     *_MONITOR,
 )
 _CARE = (("cases", "read_health", Scope.ALL),)
+# Legal holds stop the retention purge for a case or a worker while an investigation,
+# a prosecution or a court needs the record (``retention``).
+_HOLDS = (("legal_holds", "read", Scope.ALL), ("legal_holds", "manage", Scope.ALL))
 _POLICE = (
     ("cases", "read", Scope.ALL),
     ("cases", "read_identity", Scope.AGENCY),  # the agency's own, and referred to it
@@ -202,6 +205,7 @@ ROLES: dict[str, Role] = {
                 ("cases", "override", Scope.ALL),
                 ("cases", "export", Scope.ALL),
                 ("cases", "escalations", Scope.ALL),
+                *_HOLDS,
                 ("analytics", "read", Scope.ALL),
                 ("monitoring", "zones", Scope.ALL),
                 ("claims", "file", Scope.ALL),
@@ -220,6 +224,7 @@ ROLES: dict[str, Role] = {
                 *_JUDGE,
                 *_REFERRALS,
                 *_POLICE,
+                *_HOLDS,
             ),
             frozenset({"polri"}),
         ),
@@ -256,7 +261,12 @@ ROLES: dict[str, Role] = {
             "auditor",
             "Auditor",
             "Auditor",
-            _grants(*_SELF, ("audit", "read", Scope.ALL), ("audit", "checkpoint", Scope.ALL)),
+            _grants(
+                *_SELF,
+                ("audit", "read", Scope.ALL),
+                ("audit", "checkpoint", Scope.ALL),
+                ("legal_holds", "read", Scope.ALL),
+            ),
         ),
     )
 }

@@ -83,6 +83,8 @@ class Case(Base):
     restitution_ordered_idr: Mapped[int | None] = mapped_column(BigInteger)
     restitution_paid_idr: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When the retention purge erased the person from the closed case (``retention``).
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     #: The reporter's ``Idempotency-Key`` and a digest of what they sent: a report resent
     #: after a lost answer finds its case instead of opening a second one.
     report_key: Mapped[str | None] = mapped_column(String(128))

@@ -24,6 +24,7 @@ from lindungi.db import session_factory, transaction
 from lindungi.migrate import require_current
 from lindungi.monitoring import alerts, outbox, places, retention, service, stream
 from lindungi.monitoring.ladder import configured
+from lindungi.retention.purge import standing_holds
 from lindungi.settings import Settings
 
 monitoring_app = typer.Typer(help="Monitoring: check-ins, alerts.", no_args_is_help=True)
@@ -98,10 +99,11 @@ def purge_command(
     db: DbOption = None,
 ) -> None:
     """Delete raw check-ins past the retention each worker agreed to, and all of those
-    who withdrew their consent (run it daily)."""
+    who withdrew their consent, except a held worker's (``lindungi retention purge`` runs
+    this and every other purge)."""
     moment = moment_option(now)
     with unit_of_work(settings_for(db)) as session:
-        done = retention.purge(session, moment)
+        done = retention.purge(session, moment, standing_holds(session).enrolments)
         audit.record(session, audit.SYSTEM, Action.UPDATE, "monitoring_checkins", "purge",
                      fields=["deleted"], purpose="retention")  # fmt: skip
     typer.echo(f"{done.checkins} check-ins past retention and {done.withdrawn_checkins} of "

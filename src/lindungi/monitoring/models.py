@@ -57,6 +57,8 @@ class Enrolment(Base):
     last_checkin_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_consents.id"))
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When the retention purge erased a withdrawn worker's details (``retention``).
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     agency: Mapped[str] = mapped_column(String(16))
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)

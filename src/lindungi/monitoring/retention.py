@@ -20,6 +20,7 @@ from lindungi.monitoring.models import (
     Consent,
     Enrolment,
     Notification,
+    ZoneEvent,
 )
 
 #: How long a batch's idempotency key is remembered (a resend after that is new).
@@ -35,15 +36,17 @@ class Purged:
     batches: int
 
 
-def purge(session: Session, now: dt.datetime) -> Purged:
+def purge(session: Session, now: dt.datetime, held: frozenset[int] = frozenset()) -> Purged:
     """Delete the raw check-ins past each worker's agreed retention, all of those whose
     consent is withdrawn, and batch records older than :data:`BATCH_MEMORY` that no
-    check-in still points to."""
+    check-in still points to. Enrolments in ``held`` (a legal hold) keep everything."""
     expired = withdrawn = 0
     for enrolment_id, days, gone in session.execute(
         select(Enrolment.id, Consent.retention_days, Consent.withdrawn_at)
         .join(Consent, Consent.id == Enrolment.consent_id)
     ):  # fmt: skip
+        if enrolment_id in held:
+            continue
         if gone is not None:
             result = session.execute(delete(Checkin).where(Checkin.enrolment_id == enrolment_id))
             withdrawn += result.rowcount or 0  # type: ignore[attr-defined]
@@ -69,6 +72,9 @@ def held_about(session: Session, enrolment: Enrolment) -> dict[str, Any]:
     checkins = session.scalars(
         select(Checkin).where(Checkin.enrolment_id == enrolment.id).order_by(Checkin.at)
     )
+    crossings = session.scalars(
+        select(ZoneEvent).where(ZoneEvent.enrolment_id == enrolment.id).order_by(ZoneEvent.at)
+    )
     found = list(session.scalars(select(Alert).where(Alert.enrolment_id == enrolment.id)))
     ids = [a.id for a in found]
     history = session.scalars(
@@ -81,12 +87,15 @@ def held_about(session: Session, enrolment: Enrolment) -> dict[str, Any]:
         "enrolment": {c: getattr(enrolment, c) for c in (
             "status", "full_name", "passport_no", "phone", "country", "city", "visa",
             "sponsor", "sponsor_contact", "embassy", "emergency_contacts", "every_minutes",
-            "grace_minutes", "last_checkin_at", "created_at", "created_by", "agency")},
+            "grace_minutes", "last_checkin_at", "created_at", "created_by", "agency",
+            "erased_at")},
         "consents": [{c: getattr(x, c) for c in (
             "version", "purpose", "collected", "retention_days", "withdrawal", "language",
             "given_at", "recorded_by", "withdrawn_at", "withdrawn_reason")} for x in consents],
         "checkins": [{"kind": c.kind, "at": c.at, "lon": c.lon, "lat": c.lat,
                       "accuracy_m": c.accuracy_m} for c in checkins],
+        "zone_events": [{"zone_id": z.zone_id, "event": z.event, "at": z.at}
+                        for z in crossings],
         "alerts": [{c: getattr(a, c) for c in (
             "id", "kind", "zone_id", "status", "explanation", "opened_at", "resolved_at",
             "resolution", "case_id")} for a in found],
