@@ -15,7 +15,12 @@ from lindungi.cases import handoffs
 from lindungi.cases import service as cases
 from lindungi.cases.models import Case, CaseEvent
 from lindungi.cases.workflow import CloseReason
-from lindungi.errors import ConflictError, InvalidInputError, NotFoundError
+from lindungi.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from lindungi.exchange import service as exchange
 from lindungi.exchange.models import Delivery, ExchangeEvent
 from lindungi.monitoring import alerts, places, service
@@ -71,7 +76,8 @@ def test_a_held_case_is_kept_until_the_hold_is_released(session: Session) -> Non
     assert (report.cases_erased, report.held_cases) == (0, 1)
     session.refresh(case)
     assert case.full_name == "Siti Rahma"
-    holds.release(session, hold.id, "putusan berkekuatan hukum tetap", POLICE.username)
+    holds.release(session, hold.id, "putusan berkekuatan hukum tetap", POLICE.username,
+                  POLICE.agency)  # fmt: skip
     assert purge(session, NOW, POLICY).cases_erased == 1
     session.refresh(case)
     assert case.full_name is None
@@ -99,9 +105,11 @@ def test_holds_name_their_record_authority_and_are_released_once(session: Sessio
         holds.place(session, "person", case.id, "bukti", "LP/1", "penyidik1", "polri")
     hold = holds.place(session, "case", case.id, "bukti", "LP/1", "penyidik1", "polri")
     assert [h.id for h in holds.holds(session)] == [hold.id]
-    holds.release(session, hold.id, "selesai", "penyidik1")
+    with pytest.raises(PermissionDeniedError, match="only polri releases it"):
+        holds.release(session, hold.id, "bukan urusan kami", "supervisor1", "bp2mi")
+    holds.release(session, hold.id, "selesai", "penyidik1", "polri")
     with pytest.raises(ConflictError, match="already released"):
-        holds.release(session, hold.id, "lagi", "penyidik1")
+        holds.release(session, hold.id, "lagi", "penyidik1", "polri")
     assert holds.holds(session) == []
     assert [h.release_reason for h in holds.holds(session, active_only=False)] == ["selesai"]
 

@@ -257,6 +257,14 @@ BUILDERS: dict[str, R] = {
     "GET /api/v1/exchange/htcds": lambda w, t: Req(
         "GET", f"{API}/exchange/htcds", params={"k": 2, "max_suppression": 0.9,
                                                 "format": "json"}),
+    "GET /api/v1/legal-holds": lambda w, t: Req("GET", f"{API}/legal-holds"),
+    "POST /api/v1/legal-holds": lambda w, t: Req(
+        "POST", f"{API}/legal-holds", json={"target": "case", "target_id": w.case["bp2mi"],
+                                            "reason": "bukti", "reference": "LP/B/1/2026"}),
+    "POST /api/v1/legal-holds/{hold_id}/release": lambda w, t: Req(
+        "POST", f"{API}/legal-holds/{w.new_hold(t.owner) if t.fresh else w.hold[t.owner]}"
+        "/release",
+        json={"reason": "selesai"}),
     "GET /api/v1/analytics/indicators": lambda w, t: Req(
         "GET", f"{API}/analytics/indicators", params={"period": _period()}),
     "GET /api/v1/analytics/report": lambda w, t: Req(
@@ -277,4 +285,5 @@ FRESH = frozenset({
     "POST /api/v1/monitoring/alerts/{alert_id}/acknowledge",
     "POST /api/v1/monitoring/alerts/{alert_id}/resolution",
     "POST /api/v1/exchange/dead-letters/{delivery_id}/replay",
+    "POST /api/v1/legal-holds/{hold_id}/release",
 })  # fmt: skip

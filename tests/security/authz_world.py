@@ -27,6 +27,7 @@ from lindungi.monitoring.models import Alert
 from lindungi.monitoring.schemas import EnrolmentIn
 from lindungi.recruiters import bonds
 from lindungi.recruiters import service as registry
+from lindungi.retention import holds
 from lindungi.screening import service as screening
 from lindungi.screening.schemas import ScreeningIn
 
@@ -87,6 +88,7 @@ class World:
     escalation: dict[str, int] = field(default_factory=dict)
     subscription: dict[str, int] = field(default_factory=dict)
     delivery: dict[str, int] = field(default_factory=dict)
+    hold: dict[str, int] = field(default_factory=dict)
     shared: dict[str, Any] = field(default_factory=dict)
     counter: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -152,6 +154,11 @@ class World:
         self.session.flush()
         return row.id
 
+    def new_hold(self, agency: str) -> int:
+        """A legal hold placed by ``agency`` on its case."""
+        return holds.place(self.session, "case", self.case[agency], "bukti", "LP/B/1/2026",
+                           f"seed.{agency}", agency).id  # fmt: skip
+
     def new_delivery(self, agency: str) -> int:
         """A dead delivery to a subscription of ``agency``."""
         event = ExchangeEvent(event_id=str(uuid.uuid4()), kind="licence.sanctioned",
@@ -198,6 +205,7 @@ def build(session: Session, client: TestClient, principals: list[tuple[str, str]
         session.flush()
         world.subscription[agency] = sub.id
         world.delivery[agency] = world.new_delivery(agency)
+        world.hold[agency] = world.new_hold(agency)
     world.shared["police"] = world.new_police_referral()[1]
     licence = registry.create_licensed_recruiter(
         session, name="PT Maju Jaya Abadi", licence_no="KEP.101/PPTKLN/2020", status="active",

@@ -41,6 +41,7 @@ from lindungi.network.api import router as network_router
 from lindungi.recruiters.api import router as recruiters_router
 from lindungi.recruiters.public_api import PublicLimiter
 from lindungi.recruiters.public_api import router as public_router
+from lindungi.retention.api import router as retention_router
 from lindungi.screening.api import public_router as public_screening_router
 from lindungi.screening.api import router as screening_router
 from lindungi.settings import Settings, load_settings
@@ -160,6 +161,7 @@ def create_app(
     api.include_router(exchange_router)
     api.include_router(htcds_router)
     api.include_router(analytics_router)
+    api.include_router(retention_router)
     app.include_router(api)
     install_web(app, settings, web_routers())
 

@@ -112,8 +112,9 @@ _CASEWORK = (
 )
 _CARE = (("cases", "read_health", Scope.ALL),)
 # Legal holds stop the retention purge for a case or a worker while an investigation,
-# a prosecution or a court needs the record (``retention``).
-_HOLDS = (("legal_holds", "read", Scope.ALL), ("legal_holds", "manage", Scope.ALL))
+# a prosecution or a court needs the record (``retention``); a hold is released by the
+# agency that placed it.
+_HOLDS = (("legal_holds", "read", Scope.ALL), ("legal_holds", "manage", Scope.AGENCY))
 _POLICE = (
     ("cases", "read", Scope.ALL),
     ("cases", "read_identity", Scope.AGENCY),  # the agency's own, and referred to it

@@ -100,7 +100,8 @@ def release_command(
     """Release a legal hold; the record falls back under the ordinary retention rules."""
     with unit_of_work(settings_for(db)) as session:
         principal = _principal(session, as_user, MANAGE)
-        hold = holds_service.release(session, hold_id, reason, principal.username)
+        hold = holds_service.release(session, hold_id, reason, principal.username,
+                                     principal.agency)  # fmt: skip
         audit.record(session, audit.Actor(principal.username, principal.agency),
                      Action.UPDATE, "legal_holds", str(hold.id),
                      fields=["released_at", "release_reason"], purpose="legal hold")  # fmt: skip

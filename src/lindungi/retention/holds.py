@@ -14,7 +14,12 @@ from sqlalchemy.orm import Session
 from lindungi.cases.legal import LegalStage, Restitution
 from lindungi.cases.models import Case
 from lindungi.db import utcnow
-from lindungi.errors import ConflictError, InvalidInputError, NotFoundError
+from lindungi.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from lindungi.monitoring.models import Enrolment
 from lindungi.retention.models import HOLD_TARGETS, LegalHold
 
@@ -66,13 +71,25 @@ def place(
 
 
 def release(
-    session: Session, hold_id: int, reason: str, actor: str, now: dt.datetime | None = None
+    session: Session,
+    hold_id: int,
+    reason: str,
+    actor: str,
+    agency: str,
+    now: dt.datetime | None = None,
 ) -> LegalHold:
     """Release a hold (409 when it already was); the record falls back under the
-    ordinary retention rules."""
+    ordinary retention rules. Only the agency that placed a hold releases it: a case
+    supervisor cannot end the police's hold on their evidence."""
     hold = session.get(LegalHold, hold_id)
     if hold is None:
         raise NotFoundError(f"legal hold {hold_id} not found")
+    if hold.agency != agency:
+        raise PermissionDeniedError(
+            f"legal hold {hold_id} was placed by {hold.agency}; only {hold.agency} releases it",
+            actor=actor, agency=agency, resource="legal_holds", action="manage",
+            resource_id=str(hold_id),
+        )  # fmt: skip
     if hold.released_at is not None:
         raise ConflictError(f"legal hold {hold_id} was already released")
     hold.release_reason = _text(reason, "reason", 2000)
