@@ -81,14 +81,13 @@ def _alert(session: Session, worker: Enrolment, kind: AlertKind, at: dt.datetime
 
 
 @pytest.fixture
-def data(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+def data(session: Session) -> None:
     """March 2026: cases A (sos, KH; victim with an accepted psychosocial referral,
     verified in 2 h), B (walk-in, MY; not a victim, deported, 4 h), C (hotline, MY, Kemlu;
     not a victim, closed as overstay, 6 h); four screenings, two referred (cases in TH, one
     identified a victim); a suspension and a revocation; a bond claim filed and paid (Rp
     5m); alerts SOS (acknowledged in 30 min), missed check-in (90 min) and left work zone
     (never). Outside March: case D in January, a revocation and an alert in February."""
-    monkeypatch.setattr(cases, "hash_password", lambda secret: "not-hashed")
     a = _case(session, "sos", "KH", BP2MI, T, 2)
     cases.identify(session, a, Facts(), Determination.VICTIM, "wawancara", BP2MI)
     fields = {"service": "psychosocial", "to_organisation": "LSM", "consent": True, "note": "r"}

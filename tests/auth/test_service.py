@@ -105,3 +105,14 @@ def test_timestamps_come_back_timezone_aware_utc(session: Session) -> None:
     assert reread.expires_at.tzinfo is not None
     assert reread.expires_at.utcoffset() == dt.timedelta(0)
     assert reread.expires_at - reread.created_at == DAY
+
+
+def test_random_secrets_are_hashed_cheaply_and_passwords_are_not() -> None:
+    """A report's status secret (random, ~59 bits) gets a low-cost Argon2id; a person's
+    password keeps the library's full parameters. Both verify the same way."""
+    secret = credentials.hash_random_secret("K7QM-2XDA-PQRS")
+    assert secret.startswith("$argon2id$v=19$m=8192,t=1,p=1$")
+    assert credentials.verify_password(secret, "K7QM-2XDA-PQRS")
+    assert not credentials.verify_password(secret, "K7QM-2XDA-PQRT")
+    password = credentials.hash_password("correct horse")
+    assert "$m=65536,t=3,p=4$" in password

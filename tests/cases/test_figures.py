@@ -116,7 +116,7 @@ def _claim(session: Session, case_id: int, recruiter: Recruiter, amount: int, pa
 
 
 @pytest.fixture
-def cases(session: Session, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+def cases(session: Session) -> dict[str, int]:
     """Six cases created at T (five at BP2MI, one at Kemlu) and one a month earlier:
 
     - A (sos): verified after 2 h, potential victim, repatriated (arrived T+50 h),
@@ -133,8 +133,6 @@ def cases(session: Session, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     - F (hotline, a month before): verified after 8 h, potential victim, a claim of Rp7m
       paid, one escalation (level 1).
     """
-    # The reporters' secrets play no part in the figures: skip Argon2 (0.2 s a case).
-    monkeypatch.setattr(service, "hash_password", lambda secret: "not-hashed")
     recruiter = Recruiter(kind="company", name="PT Contoh", name_key="contoh pt")
     session.add(recruiter)
     session.flush()

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lindungi.auth.credentials import hash_password, verify_password
+from lindungi.auth.credentials import hash_random_secret, verify_password
 from lindungi.auth.permissions import Permission, Principal
 from lindungi.cases import workflow
 from lindungi.cases.identification import Facts, Suggestion, suggest
@@ -108,7 +108,7 @@ def report(
     casework = principal.scope_for(Permission("cases", "update")) is not None
     case = Case(
         tracking_no=_free_tracking_no(session),
-        secret_hash=hash_password(secret),
+        secret_hash=hash_random_secret(secret),
         state=workflow.State.REPORTED.value,
         agency=principal.agency if casework else SCREENING_RECEIVER,
         created_by=principal.username,
@@ -329,7 +329,7 @@ def timeline(session: Session, case_id: int) -> list[CaseEvent]:
 
 @cache
 def _unknown_hash() -> str:
-    return hash_password(_code(12))
+    return hash_random_secret(_code(12))
 
 
 @dataclass(frozen=True)
