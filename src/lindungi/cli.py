@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Annotated
 
 import typer
@@ -78,7 +79,9 @@ def init(db: DbOption = None) -> None:
         typer.echo(f"{where}: up to date at {result.after}; nothing changed")
 
 
-def _serve(settings: Settings, host: str | None, port: int | None) -> None:
+def _serve(
+    settings: Settings, host: str | None, port: int | None, workers: int | None = None
+) -> None:
     import uvicorn
 
     from lindungi.api.app import create_app
@@ -86,17 +89,39 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
 
     bind_host = host or settings.host
     bind_port = port or settings.port
+    processes = workers or settings.workers
+    if processes > 1 and settings.rate_limit_storage == "memory://":
+        raise fail(
+            f"--workers {processes}: each process would count the public rate limits on "
+            "its own; set LINDUNGI_RATE_LIMIT_STORAGE to a Redis URL they share"
+        )
     hub = create_app(settings)  # fails here, before any message, on a bad key or setting
-    typer.echo(f"Lindungi serving on http://{bind_host}:{bind_port} (Ctrl+C to stop)", err=True)
-    uvicorn.run(
-        hub, host=bind_host, port=bind_port, log_level="info", log_config=uvicorn_log_config()
-    )
+    typer.echo(f"Lindungi serving on http://{bind_host}:{bind_port} with {processes} "
+               f"process{'es' if processes > 1 else ''} (Ctrl+C to stop)", err=True)  # fmt: skip
+    if processes == 1:
+        uvicorn.run(hub, host=bind_host, port=bind_port, log_level="info",
+                    log_config=uvicorn_log_config())  # fmt: skip
+        return
+    # Several processes: each builds its own app from the environment, so what the
+    # command line chose (the database) goes into the environment they inherit.
+    os.environ["LINDUNGI_DATABASE_URL"] = settings.database_url
+    uvicorn.run("lindungi.api.app:create_app", factory=True, workers=processes,
+                host=bind_host, port=bind_port, log_level="info",
+                log_config=uvicorn_log_config())  # fmt: skip
 
 
 @app.command()
 @friendly_errors
-def serve(host: HostOption = None, port: PortOption = None, db: DbOption = None) -> None:
-    """Serve the HTTP API (and, later, the console) on an initialised database."""
+def serve(
+    host: HostOption = None,
+    port: PortOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="Hub processes (default: LINDUNGI_WORKERS or 1)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Serve the HTTP API and the pages on an initialised database."""
     settings = settings_for(db)
     engine = engine_for(settings)
     try:
@@ -104,7 +129,7 @@ def serve(host: HostOption = None, port: PortOption = None, db: DbOption = None)
         check_durability(engine)  # refuse to acknowledge writes a crash could lose
     finally:
         engine.dispose()
-    _serve(settings, host, port)
+    _serve(settings, host, port, workers)
 
 
 @app.command()

@@ -59,6 +59,19 @@ class Settings(BaseSettings):
         pattern=r"^\d+/(second|minute|hour|day)$",
         description="Requests per client address to public endpoints, e.g. 30/minute.",
     )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        pattern=r"^(memory://|rediss?://\S+)$",
+        description="Where the public rate limits count: memory:// (one process) or a "
+        "Redis URL such as redis://127.0.0.1:6379/0, which several workers share.",
+    )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Hub processes `lindungi serve` starts; more than one needs a Redis "
+        "LINDUNGI_RATE_LIMIT_STORAGE so the public rate limits hold across them.",
+    )
     case_retention_days: int = Field(
         default=3650,
         ge=30,

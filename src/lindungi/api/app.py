@@ -106,7 +106,9 @@ def create_app(
     app.state.audit_key = load_private_key(
         settings.audit_key_file, create=settings.environment != "production"
     )
-    app.state.public_limiter = PublicLimiter(settings.public_rate_limit)
+    app.state.public_limiter = PublicLimiter(
+        settings.public_rate_limit, settings.rate_limit_storage
+    )
     problems.install(app)
     hardening.install(app, settings.max_request_bytes)
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from limits import parse
-from limits.storage import MemoryStorage
+from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy.orm import Session
 
@@ -25,11 +25,12 @@ router = Router(tags=["public"], responses=TOO_MANY_REQUESTS)  # limited per add
 
 
 class PublicLimiter:
-    """Per-address moving-window limit for public endpoints (in this process's memory)."""
+    """Per-address moving-window limit for public endpoints, counted in this process's
+    memory or in Redis (shared by several hub processes)."""
 
-    def __init__(self, spec: str) -> None:
+    def __init__(self, spec: str, storage: str = "memory://") -> None:
         self.item = parse(spec)
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.limiter = MovingWindowRateLimiter(storage_from_string(storage))
 
     def check(self, request: Request) -> None:
         """Count this request; 429 with Retry-After once the address is over its limit."""
