@@ -300,11 +300,13 @@ def test_readyz_refuses_an_uninitialised_database(settings: Settings, tmp_path: 
     engine = make_engine(f"sqlite:///{tmp_path / 'blank.db'}")
     with TestClient(create_app(settings, sessions=session_factory(engine))) as c:
         response = c.get("/readyz")
+        documented = c.get("/openapi.json").json()["paths"]["/readyz"]["get"]["responses"]
     assert_problem(
         response,
         503,
         f"the database is at revision none, this hub needs {head_revision()}: run `lindungi init`",
     )
+    assert "application/problem+json" in documented["503"]["content"]
     engine.dispose()
 
 

@@ -126,7 +126,13 @@ def create_app(
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["service"], summary="Readiness: the database answers, at this schema")
+    @app.get(
+        "/readyz",
+        tags=["service"],
+        summary="Readiness: the database answers, at this schema",
+        responses={503: {"model": problems.Problem, "description": "The database is "
+                         "unreachable, or not at this hub's schema (`lindungi init`)."}},
+    )  # fmt: skip
     def readyz(session: SessionDep) -> dict[str, str]:
         found = MigrationContext.configure(session.connection()).get_current_revision()
         if found != head_revision():
