@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from lindungi.audit.models import AuditEntryRow
 from lindungi.auth.permissions import Principal
 from lindungi.cases import service as cases
-from lindungi.exchange import delivery
+from lindungi.exchange import delivery, sealing
 from lindungi.recruiters.models import Recruiter
 from lindungi.screening import service as screening
 from lindungi.screening.schemas import ScreeningIn
+from lindungi.settings import Settings
 
 MakeHeaders = Callable[..., dict[str, str]]
 API = "/api/v1/exchange"
@@ -82,14 +83,15 @@ def test_an_agency_subscribes_within_its_mandate_and_ends_it(
 
 
 def test_an_agency_replays_its_dead_letters(
-    client: TestClient, session: Session, headers_for: MakeHeaders
+    client: TestClient, session: Session, headers_for: MakeHeaders, settings: Settings
 ) -> None:
     admin = headers_for("admin.kemlu", "kemlu", "admin")
     client.post(f"{API}/subscriptions", headers=admin, json={
         "name": "x", "transport": "webhook", "url": HOOK, "kinds": ["case.opened"]})  # fmt: skip
     worker = Principal.of(9, "pendamping1", "bp2mi", ("case_worker",), None)
     cases.report(session, {"channel": "hotline", "summary": "x"}, worker)
-    hooks = delivery.Webhooks(timeout=0.5)
+    key = sealing.key_from(settings.secret_key.get_secret_value())
+    hooks = delivery.Webhooks(timeout=0.5, seal_key=key)
     now = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
     try:
         for _ in range(len(delivery.RETRY) + 1):

@@ -21,7 +21,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from lindungi.auth.permissions import Principal
 from lindungi.cases import service as cases
 from lindungi.errors import ConflictError, NotFoundError
-from lindungi.exchange import delivery, service
+from lindungi.exchange import delivery, sealing, service
 from lindungi.exchange.models import Delivery, Subscription
 from tests_support import serving
 
@@ -201,3 +201,35 @@ def test_a_transport_that_is_not_configured_keeps_the_delivery_waiting(
     assert row.last_error == "no nats transport is configured"
     with pytest.raises(ConflictError, match="no message bus is configured"):
         service.subscribe(session, KEMLU, name="bus", transport="nats", kinds=["case.opened"])
+
+
+def test_webhook_secrets_are_sealed_at_rest_and_sign_as_given(
+    session: Session, receiver: Receiver
+) -> None:
+    key = sealing.key_from("deployment-secret-" + "k" * 30)
+    sub, secret = service.new_subscription(
+        session, KEMLU, name="pusat komando", transport="webhook", kinds=["case.opened"],
+        url=receiver.url, seal_key=key,
+    )  # fmt: skip
+    assert secret is not None
+    assert sub.secret is not None
+    assert sub.secret.startswith(sealing.PREFIX)
+    assert secret not in sub.secret  # a copy of the database holds no usable secret
+    cid = _open_case(session)
+    right = delivery.Webhooks(timeout=0.5, seal_key=key)
+    try:
+        assert delivery.dispatch(session, {"webhook": right}, T0).delivered == 1
+    finally:
+        right.close()
+    ((headers, body),) = receiver.posts
+    assert Webhook(secret).verify(body, headers)["data"]["case_id"] == cid
+    _open_case(session, "kedua")
+    wrong = delivery.Webhooks(timeout=0.5, seal_key=sealing.key_from("another-" + "x" * 40))
+    try:
+        done = delivery.dispatch(session, {"webhook": wrong}, T0)
+    finally:
+        wrong.close()
+    assert (done.delivered, done.retrying) == (0, 1)
+    assert len(receiver.posts) == 1  # nothing unsigned or wrongly signed went out
+    failed = session.scalars(select(Delivery).where(Delivery.status == "pending")).one()
+    assert "does not open with this LINDUNGI_SECRET_KEY" in (failed.last_error or "")

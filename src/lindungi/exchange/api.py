@@ -12,7 +12,7 @@ from lindungi.audit.entry import Action
 from lindungi.auth.permissions import Principal
 from lindungi.db import utcnow
 from lindungi.errors import PermissionDeniedError
-from lindungi.exchange import catalogue, service, services
+from lindungi.exchange import catalogue, sealing, service, services
 from lindungi.exchange.delivery import subject
 from lindungi.exchange.models import Delivery, ExchangeEvent, Subscription
 from lindungi.exchange.schemas import (
@@ -69,15 +69,16 @@ def subscribe(
     auditor: AuditDep,
     principal: Annotated[Principal, Depends(Requires("subscriptions", "manage"))],
 ) -> SubscriptionCreated:
-    row = service.subscribe(
+    row, secret = service.new_subscription(
         session, principal, name=body.name, transport=body.transport, kinds=body.kinds,
         fields=body.fields, url=body.url, bus_configured=settings.nats_url is not None,
         production=settings.environment == "production",
+        seal_key=sealing.key_from(settings.secret_key.get_secret_value()),
     )  # fmt: skip
     granted = [f"{kind}.{f}" for kind, fields in row.grants.items() for f in fields]
     auditor.record(Action.CREATE, "exchange_subscriptions", row.id, granted)
     created = _out(row, settings.nats_events_stream)
-    return SubscriptionCreated(**created.model_dump(), secret=row.secret)
+    return SubscriptionCreated(**created.model_dump(), secret=secret)
 
 
 @router.get(

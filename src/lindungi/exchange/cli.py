@@ -13,7 +13,7 @@ from lindungi.audit import service as audit
 from lindungi.audit.entry import Action
 from lindungi.clitools import DbOption, engine_for, fail, friendly_errors, settings_for
 from lindungi.db import session_factory, transaction, utcnow
-from lindungi.exchange import delivery, service
+from lindungi.exchange import delivery, sealing, service
 from lindungi.exchange.htcds_cli import htcds_command
 from lindungi.exchange.models import ExchangeEvent
 from lindungi.migrate import require_current
@@ -28,7 +28,10 @@ exchange_app = typer.Typer(
 @contextmanager
 def transports(settings: Settings) -> Iterator[dict[str, delivery.Transport]]:
     """The delivery transports the settings allow (NATS only with a NATS URL), closed after."""
-    hooks = delivery.Webhooks(settings.exchange_webhook_timeout)
+    hooks = delivery.Webhooks(
+        settings.exchange_webhook_timeout,
+        sealing.key_from(settings.secret_key.get_secret_value()),
+    )
     found: dict[str, delivery.Transport] = {"webhook": hooks}
     bus = None
     if settings.nats_url:

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from standardwebhooks.webhooks import Webhook
 
-from lindungi.exchange import catalogue
+from lindungi.exchange import catalogue, sealing
 from lindungi.exchange.models import Delivery, ExchangeEvent, Subscription
 
 #: Waits after the 1st, 2nd, … failed attempt; after the last, the delivery is dead.
@@ -55,7 +55,7 @@ class Message:
     agency: str
     kind: str
     url: str | None
-    secret: str | None
+    secret: str | None  # as stored: sealed (``sealing``), or clear from before sealing
     body: str
 
     @property
@@ -86,7 +86,8 @@ class Transport(Protocol):
 class Webhooks:
     """Signed JSON POSTs over pooled keep-alive connections."""
 
-    def __init__(self, timeout: float = 10.0) -> None:
+    def __init__(self, timeout: float = 10.0, seal_key: bytes | None = None) -> None:
+        self._seal_key = seal_key  # opens the subscriptions' sealed secrets (``sealing``)
         self._pool = urllib3.PoolManager(
             timeout=urllib3.Timeout(connect=timeout, read=timeout), retries=False
         )
@@ -98,8 +99,12 @@ class Webhooks:
     def _one(self, message: Message) -> str | None:
         if not message.url or not message.secret:
             return "the subscription has no URL or secret"
+        try:
+            secret = sealing.unseal(message.secret, self._seal_key)
+        except sealing.UnsealError as error:
+            return f"subscription {message.subscription_id}: {error}"
         sent_at = dt.datetime.now(dt.UTC)
-        signature = Webhook(message.secret).sign(message.event_id, sent_at, message.body)
+        signature = Webhook(secret).sign(message.event_id, sent_at, message.body)
         headers = {
             "Content-Type": "application/json",
             "webhook-id": message.event_id,

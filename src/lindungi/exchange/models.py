@@ -58,8 +58,9 @@ class Subscription(Base):
     name: Mapped[str] = mapped_column(String(100))
     transport: Mapped[str] = mapped_column(String(8))
     url: Mapped[str | None] = mapped_column(String(500))
-    #: The webhook signing secret (Standard Webhooks ``whsec_…``), shown once at creation.
-    secret: Mapped[str | None] = mapped_column(String(100))
+    #: The webhook signing secret (Standard Webhooks ``whsec_…``), shown once at creation
+    #: and kept sealed (``sealing``: ``sealed:v1:`` and a Fernet token).
+    secret: Mapped[str | None] = mapped_column(String(255))
     #: Kind → the fields granted, e.g. {"case.opened": ["case_id", "agency"]}.
     grants: Mapped[dict[str, list[str]]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

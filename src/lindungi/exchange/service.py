@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from lindungi.auth.permissions import Permission, Principal
 from lindungi.db import utcnow
 from lindungi.errors import ConflictError, InvalidInputError, NotFoundError
-from lindungi.exchange import catalogue
+from lindungi.exchange import catalogue, sealing
 from lindungi.exchange.models import TRANSPORTS, Delivery, ExchangeEvent, Subscription
 
 
@@ -102,9 +102,30 @@ def subscribe(
     url: str | None = None,
     bus_configured: bool = False,
     production: bool = False,
+    seal_key: bytes | None = None,
 ) -> Subscription:
     """Open a subscription for the principal's agency, granted within its mandate (403
-    naming what lies beyond it); a webhook gets a new signing secret."""
+    naming what lies beyond it); a webhook gets a new signing secret, sealed with
+    ``seal_key`` when given (``sealing``; :func:`new_subscription` answers it in clear)."""
+    return new_subscription(session, principal, name=name, transport=transport, kinds=kinds,
+                            fields=fields, url=url, bus_configured=bus_configured,
+                            production=production, seal_key=seal_key)[0]  # fmt: skip
+
+
+def new_subscription(
+    session: Session,
+    principal: Principal,
+    *,
+    name: str,
+    transport: str,
+    kinds: list[str],
+    fields: Mapping[str, list[str]] | None = None,
+    url: str | None = None,
+    bus_configured: bool = False,
+    production: bool = False,
+    seal_key: bytes | None = None,
+) -> tuple[Subscription, str | None]:
+    """:func:`subscribe`, answering also the webhook secret in clear (to be shown once)."""
     if transport not in TRANSPORTS:
         raise InvalidInputError(
             f"transport: {transport!r} is not one of {', '.join(TRANSPORTS)}", field="transport"
@@ -116,15 +137,16 @@ def subscribe(
         raise InvalidInputError("url: a NATS subscription has no URL", field="url")
     elif not bus_configured:
         raise ConflictError("no message bus is configured (LINDUNGI_NATS_URL); use a webhook")
+    secret = new_secret() if transport == "webhook" else None
+    stored = sealing.seal(secret, seal_key) if secret and seal_key else secret
     row = Subscription(
         agency=principal.agency, name=name.strip()[:100] or transport, transport=transport,
-        url=url, secret=new_secret() if transport == "webhook" else None,
-        grants={k: list(v) for k, v in grants.items()}, active=True,
+        url=url, secret=stored, grants={k: list(v) for k, v in grants.items()}, active=True,
         created_by=principal.username,
     )  # fmt: skip
     session.add(row)
     session.flush()
-    return row
+    return row, secret
 
 
 def get_subscription(session: Session, subscription_id: int, principal: Principal) -> Subscription:
