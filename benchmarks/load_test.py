@@ -6,7 +6,8 @@ for a bounded time; throughput, p50/p95/p99 and errors per request type beside
     python benchmarks/load_test.py [--db URL] [--duration 60] [--users auto|N]
                                    [--ramp 1,2,4,8,16,32] [--ramp-seconds 15]
                                    [--workers 1000] [--recruiters 5000]
-                                   [--index-people 20000] [--cases 300] [--seed 2026] [--keep]
+                                   [--index-people 20000] [--cases 300] [--seed 2026]
+                                   [--processes 1] [--redis URL] [--keep]
 
 Setup, not timed: the database --db names (default lindungi_bench_load on the local
 server) is dropped and created, and filled with the other benchmarks' generators:
@@ -15,8 +16,9 @@ gateway and its token) and ``ingestion.make_batches`` (batches of 50 check-ins, 
 apart per worker); ``screening.fill_registry`` and ``screening.fill_index`` (a registry of
 --recruiters and a linked person index of --index-people) and ``screening.generate`` (the
 travellers screened); three immigration officers, three BP2MI case workers and two
-consular officers with tokens; ANALYZE. ``lindungi serve`` (one uvicorn process) starts on
-a free port, --cases cases are opened through the API, and the requests of
+consular officers with tokens; ANALYZE. ``lindungi serve`` (--processes uvicorn processes,
+the rate limits in Redis when more than one) starts on a free port, --cases cases are
+opened through the API, and the requests of
 ``benchmarks/load/locustfile.py`` run with locust headless (a closed loop: N users keep N
 requests in flight). With --users auto a short ramp (--ramp users, --ramp-seconds each)
 finds the users the machine sustains: the fewest whose throughput is within 10% of the
@@ -106,14 +108,18 @@ def prepare(args: argparse.Namespace, url: str, folder: Path) -> dict[str, Any]:
             "batch_start": 0, "batch_end": 0, "case_ids": []}  # fmt: skip
 
 
-def serve(url: str, folder: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    """``lindungi serve`` on a free loopback port, once it answers /readyz."""
+def serve(
+    url: str, folder: Path, env: dict[str, str], processes: int = 1
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``lindungi serve`` (``--workers processes``) on a free loopback port, once it
+    answers /readyz."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
     with (folder / "serve.log").open("w") as logfile:
         server = subprocess.Popen(  # noqa: S603
-            [str(LINDUNGI), "serve", "--db", url, "--host", "127.0.0.1", "--port", str(port)],
+            [str(LINDUNGI), "serve", "--db", url, "--host", "127.0.0.1", "--port", str(port),
+             "--workers", str(processes)],
             env=env, stdout=logfile, stderr=subprocess.STDOUT,
         )  # fmt: skip
     host = f"http://127.0.0.1:{port}"
@@ -250,6 +256,10 @@ def main() -> int:
     parser.add_argument("--index-people", type=int, default=20_000)
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--processes", type=int, default=1,
+                        help="hub processes (lindungi serve --workers)")  # fmt: skip
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14",
+                        help="the rate limits' shared store when --processes > 1")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--out", default=None, help="keep locust's CSVs and the logs here")
     args = parser.parse_args()
@@ -264,10 +274,12 @@ def main() -> int:
             "LINDUNGI_AUDIT_KEY_FILE": str(folder / "audit-ed25519.pem"),
             "XDG_DATA_HOME": str(folder / "data"), "LINDUNGI_ENVIRONMENT": "development",
             "LINDUNGI_AUDIT_CHECKPOINT_INTERVAL_SECONDS": "20"}  # fmt: skip
+        if args.processes > 1:
+            env["LINDUNGI_RATE_LIMIT_STORAGE"] = args.redis
         try:
             start = time.perf_counter()
             state = prepare(args, url, folder)
-            server, host = serve(url, folder, env)
+            server, host = serve(url, folder, env, args.processes)
             try:
                 state["case_ids"] = open_cases(host, state["tokens"]["case_worker"][0],
                                                args.cases, args.seed)  # fmt: skip
@@ -277,10 +289,12 @@ def main() -> int:
                 )
                 log(f"measuring {users} users for {args.duration} s ...")
                 hub, load_before = psutil.Process(server.pid), os.getloadavg()[0]
-                cpu = sum(hub.cpu_times()[:2])
+                processes = [hub, *hub.children(recursive=True)]  # the workers, if several
+                cpu = sum(sum(p.cpu_times()[:2]) for p in processes)
                 began = time.perf_counter()
                 rows = run_locust(host, state, users, args.duration, folder, "measured")
-                share = (sum(hub.cpu_times()[:2]) - cpu) / (time.perf_counter() - began)
+                used = sum(sum(p.cpu_times()[:2]) for p in processes) - cpu
+                share = used / (time.perf_counter() - began)
             finally:
                 server.terminate()
                 server.wait(timeout=30)
