@@ -46,12 +46,21 @@ def link_command(
         float,
         typer.Option(min=0.0, max=1.0, help="Match probability at which records are joined."),
     ] = DEFAULT_THRESHOLD,
+    engine: Annotated[
+        str, typer.Option(help="duckdb (in this process) or spark (a Spark cluster).")
+    ] = "duckdb",
+    spark_master: Annotated[
+        str, typer.Option(help="With --engine spark: local[N], spark://HOST:PORT, yarn, …")
+    ] = "local[*]",
 ) -> None:
     """Link person records across sources (or deduplicate one) into people (contract 4).
 
     Rows that cannot be read are reported on stderr as FILE:LINE: COLUMN: problem and
     left out; every other record is linked and written, and the exit status is 1.
     """
+    if engine not in ("duckdb", "spark"):
+        raise fail(f"--engine {engine!r}: expected duckdb or spark")
+
     sources = [_source(spec) for spec in source]
     names = [name for name, _ in sources]
     if len(set(names)) != len(names):
@@ -69,7 +78,20 @@ def link_command(
         typer.echo(str(error), err=True)
     from lindungi.identity.linkage import link  # Splink loads only when linking
 
-    linked = link(records, threshold=threshold)
+    if engine == "spark":
+        from lindungi.identity.engine import EngineUnavailable, spark_session
+
+        try:
+            spark, made = spark_session(spark_master)
+        except (ValueError, EngineUnavailable) as refused:
+            raise fail(f"--engine spark: {refused}") from None
+        try:
+            linked = link(records, threshold=threshold, engine_name="spark", spark=spark)
+        finally:
+            if made:
+                spark.stop()
+    else:
+        linked = link(records, threshold=threshold)
     ids = linked.cluster_ids()
 
     def write(path: Path) -> None:

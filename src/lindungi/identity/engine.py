@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,29 +32,55 @@ class EngineUnavailable(RuntimeError):
     """The engine asked for is not installed (an optional extra)."""
 
 
+#: Masters Spark knows: local threads, a standalone cluster, YARN, Kubernetes.
+SPARK_MASTER = re.compile(r"^(local(\[(\d+|\*)\])?|spark://\S+|yarn|k8s://\S+)$")
+
+
+def spark_session(master: str = "local[2]") -> tuple[Any, bool]:
+    """A Spark session on ``master`` with Splink's similarity functions, and whether it
+    was made here (the caller then stops it); a session already active is reused. A
+    local one checkpoints to a temporary folder (a cluster's has its own settings)."""
+    if not SPARK_MASTER.match(master):
+        raise ValueError(
+            f"Spark master {master!r}: expected local[N], local[*], spark://HOST:PORT, yarn "
+            "or k8s://URL"
+        )
+    try:
+        from pyspark.sql import SparkSession
+        from splink.backends.spark import similarity_jar_location
+    except ImportError as error:  # pragma: no cover - depends on the installed extras
+        raise EngineUnavailable(
+            "the Spark engine needs the [spark] extra (pip install 'lindungi[spark]') and "
+            "Java 17 or newer"
+        ) from error
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active, False
+    spark = (
+        SparkSession.builder.master(master)
+        .appName("lindungi-linkage")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    if master.startswith("local"):
+        spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="lindungi-spark-"))
+    return spark, True
+
+
 def database_api(engine: Engine = "duckdb", *, spark: Any = None) -> DatabaseAPISubClass:
-    """A Splink database API: in-process DuckDB, or Spark (the ``[spark]`` extra)."""
+    """A Splink database API: in-process DuckDB, or Spark (the ``[spark]`` extra) on
+    ``spark``, or on a local session when none is given."""
     if engine == "duckdb":
         from splink.backends.duckdb import DuckDBAPI
 
         return DuckDBAPI()
-    try:
-        from pyspark.sql import SparkSession
-        from splink.backends.spark import SparkAPI, similarity_jar_location
-    except ImportError as error:  # pragma: no cover - depends on the installed extras
-        raise EngineUnavailable(
-            "the Spark engine needs the [spark] extra: pip install 'lindungi[spark]'"
-        ) from error
     if spark is None:
-        spark = (
-            SparkSession.builder.master("local[2]")
-            .appName("lindungi-linkage")
-            .config("spark.jars", similarity_jar_location())
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.ui.enabled", "false")
-            .getOrCreate()
-        )
-        spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="lindungi-spark-"))
+        spark = spark_session()[0]
+    from splink.backends.spark import SparkAPI
+
     return SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
 
 
