@@ -39,8 +39,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-POSTGRES_URL = os.environ.get(
-    "LINDUNGI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/lindungi_test"
+def _own_database(url: str) -> str:
+    """``url``, with the pytest-xdist worker's name on the database (``lindungi_test_gw0``)
+    when the suite runs on several workers, so each recreates and fills its own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _own_database(
+    os.environ.get(
+        "LINDUNGI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/lindungi_test"
+    )
 )
 TEST_SECRET = "test-secret-" + "x" * 40
 

@@ -59,6 +59,13 @@ class Settings(BaseSettings):
         pattern=r"^\d+/(second|minute|hour|day)$",
         description="Requests per client address to public endpoints, e.g. 30/minute.",
     )
+    login_rate_limit: str = Field(
+        default="10/minute",
+        pattern=r"^\d+/(second|minute|hour|day)$",
+        description="Console login attempts per username, from any address, e.g. "
+        "10/minute (per address, logins have a LINDUNGI_PUBLIC_RATE_LIMIT budget of their "
+        "own, apart from the public pages').",
+    )
     rate_limit_storage: str = Field(
         default="memory://",
         pattern=r"^(memory://|rediss?://\S+)$",

@@ -41,6 +41,7 @@ def _env(folder: Path) -> dict[str, str]:
     env["XDG_DATA_HOME"] = str(folder / "data")
     env["LINDUNGI_DATABASE_URL"] = f"sqlite:///{folder / 'hub.db'}"
     env["LINDUNGI_PUBLIC_RATE_LIMIT"] = "1000/minute"
+    env["LINDUNGI_LOGIN_RATE_LIMIT"] = "1000/minute"
     return env
 
 

@@ -8,12 +8,14 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from web_support import csrf_of as _csrf
 
+from lindungi.api.app import create_app
 from lindungi.audit.models import AuditEntryRow
 from lindungi.auth import service as auth_service
 from lindungi.auth.models import ApiToken
+from lindungi.settings import Settings
 from lindungi.web import i18n
 
 OFFER = "LOWKER ADMIN KAMBOJA gaji 15jt/bulan, tiket ditanggung, paspor diurus, bilang aja liburan"
@@ -177,3 +179,33 @@ def test_a_nul_character_in_a_form_is_refused_as_invalid_input(client: TestClien
     assert refused.status_code == 422
     assert "<h1>Isian tidak valid</h1>" in refused.text
     assert client.get("/check-offer?lang=en%00").status_code == 422
+
+
+def test_logins_have_their_own_budget_per_address_and_per_username(
+    settings: Settings, sessions: sessionmaker[Session], session: Session
+) -> None:
+    """Browsing the public pages past their limit does not lock an officer out of the
+    console; guessing one username's password is limited from any address."""
+    _officer(session)
+    session.commit()
+    app = create_app(settings.model_copy(update={"public_rate_limit": "3/minute",
+                                                 "login_rate_limit": "4/minute"}),
+                     sessions=sessions)  # fmt: skip
+
+    def attempt(client: TestClient, password: str) -> int:
+        page = client.get("/login")
+        return client.post("/login", data={"username": "petugas1", "password": password,
+                                           "csrf": _csrf(page.text)},
+                           follow_redirects=False).status_code  # fmt: skip
+
+    with TestClient(app, client=("10.0.0.1", 5000)) as office:
+        browsed = [office.get("/verify", params={"name": "x"}).status_code for _ in range(4)]
+        assert browsed[-1] == 429  # the public pages' budget is spent ...
+        assert attempt(office, "kata-sandi-panjang-1") == 303  # ... the login's is not
+    guesses = []
+    for n in range(4):  # one guess from each of four addresses
+        with TestClient(app, client=(f"10.0.1.{n}", 5000)) as guesser:
+            guesses.append(attempt(guesser, f"tebakan-{n}"))
+    assert guesses == [401, 401, 401, 429]  # the username's 4/minute, the office's included
+    with TestClient(app, client=("10.0.2.1", 5000)) as late:
+        assert attempt(late, "kata-sandi-panjang-1") == 429  # even the right password waits

@@ -109,6 +109,7 @@ def create_app(
     app.state.public_limiter = PublicLimiter(
         settings.public_rate_limit, settings.rate_limit_storage
     )
+    app.state.login_limiter = PublicLimiter(settings.login_rate_limit, settings.rate_limit_storage)
     problems.install(app)
     hardening.install(app, settings.max_request_bytes)
 

@@ -32,14 +32,19 @@ class PublicLimiter:
         self.item = parse(spec)
         self.limiter = MovingWindowRateLimiter(storage_from_string(storage))
 
-    def check(self, request: Request) -> None:
+    def check(self, request: Request, namespace: str = "public") -> None:
         """Count this request; 429 with Retry-After once the address is over its limit."""
         address = request.client.host if request.client else "unknown"
-        if not self.limiter.hit(self.item, "public", address):
-            reset, _ = self.limiter.get_window_stats(self.item, "public", address)
+        self.count(namespace, address, "this address")
+
+    def count(self, namespace: str, key: str, who: str) -> None:
+        """Count one attempt of ``key`` (an address, a username) in ``namespace``; 429 with
+        Retry-After once it is over the limit."""
+        if not self.limiter.hit(self.item, namespace, key):
+            reset, _ = self.limiter.get_window_stats(self.item, namespace, key)
             wait = max(1, math.ceil(reset - time.time()))
             raise TooManyRequestsError(
-                f"too many requests from this address; try again in {wait} s", retry_after=wait
+                f"too many requests from {who}; try again in {wait} s", retry_after=wait
             )
 
 

@@ -50,7 +50,12 @@ def login(
 ) -> Response:
     check_csrf(request, csrf)
     try:
-        request.app.state.public_limiter.check(request)
+        # A budget of its own per address (browsing the public pages locks nobody out of
+        # the console), and one per username, so guessing one officer's password from
+        # many addresses is slowed as well.
+        request.app.state.public_limiter.check(request, "login")
+        request.app.state.login_limiter.count("login-user", username.strip().lower()[:64],
+                                              "this username")  # fmt: skip
         user = log_in(request, session, username, password)
     except (AuthenticationError, TooManyRequestsError) as refused:
         message = (
