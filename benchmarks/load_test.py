@@ -212,10 +212,12 @@ def verify_audit(url: str, env: dict[str, str]) -> tuple[int, str, float]:
 def report(rows: dict[str, dict[str, Any]], meta: dict[str, Any]) -> None:
     """The markdown table, each type's rate and latency beside the floor's."""
     floor = rows.get(BASELINE, {"50%": "nan"})
-    print(f"\n{meta['users']} users (closed loop), {meta['duration']} s, PostgreSQL, one uvicorn "
-          f"process; {os.cpu_count()} CPUs shared with locust and PostgreSQL; load average "
-          f"{meta['load_before']:.2f} before, {meta['load_after']:.2f} after; hub process CPU "
-          f"{meta['server_cpu']:.0%} of one core\n")  # fmt: skip
+    hubs = meta["processes"]
+    print(f"\n{meta['users']} users (closed loop), {meta['duration']} s, PostgreSQL, {hubs} "
+          f"uvicorn process{'es' if hubs > 1 else ''}; {os.cpu_count()} CPUs shared with locust "
+          f"and PostgreSQL; load average {meta['load_before']:.2f} before, "
+          f"{meta['load_after']:.2f} after; hub CPU {meta['server_cpu']:.0%} of one "
+          "core\n")  # fmt: skip
     if meta["ramp"]:
         print(f"ramp ({meta['ramp_seconds']} s a step): " + "; ".join(
             f"{u} users {r:.1f} req/s, {e} errors, desk p99 {p} ms" for u, r, e, p in meta["ramp"]
@@ -301,6 +303,7 @@ def main() -> int:
             meta = {"users": users, "ramp": steps, "duration": args.duration,
                     "ramp_seconds": args.ramp_seconds, "load_before": load_before,
                     "load_after": os.getloadavg()[0], "server_cpu": share,
+                    "processes": args.processes,
                     "audit": verify_audit(url, env)}  # fmt: skip
             report(rows, meta)
         finally:
