@@ -86,6 +86,13 @@ class Settings(BaseSettings):
         "from it (the states, dates and determination stay for the statistics). A case "
         "under a legal hold, with an open criminal track or unpaid restitution is kept.",
     )
+    screening_retention_days: int = Field(
+        default=730,
+        ge=30,
+        description="Days a desk screening that was not referred keeps the traveller's "
+        "details; then the retention purge erases them (the score, band, indicator codes "
+        "and decision stay). A referred screening goes with its case.",
+    )
     zone_event_retention_days: int = Field(
         default=365,
         ge=1,

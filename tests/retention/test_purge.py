@@ -28,13 +28,17 @@ from lindungi.monitoring.models import Alert, Checkin, Enrolment, Presence, Zone
 from lindungi.monitoring.retention import held_about
 from lindungi.retention import holds
 from lindungi.retention.purge import ERASED, Policy, purge
+from lindungi.screening import service as screening
+from lindungi.screening.models import Screening
+from lindungi.screening.schemas import ScreeningIn
 
 WORKER = Principal.of(1, "pendamping1", "bp2mi", ("case_worker",), None)
 POLICE = Principal.of(3, "penyidik1", "polri", ("investigator",), None)
 KEMLU = Principal.of(2, "admin.kemlu", "kemlu", ("admin",), None)
+OFFICER = Principal.of(4, "petugas1", "imigrasi", ("officer",), None)
 NOW = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
-POLICY = Policy(case_days=3650, zone_event_days=365, exchange_days=90)
+POLICY = Policy(case_days=3650, zone_event_days=365, exchange_days=90, screening_days=730)
 PERSON = {"full_name": "Siti Rahma", "nik": "3201234567890123", "passport_no": "C1234567",
           "narrative": "dijanjikan kerja admin", "health": "luka di tangan",
           "reporter_name": "Ibu Rahma", "reporter_contact": "+62812000111"}  # fmt: skip
@@ -215,3 +219,49 @@ def test_settled_agency_events_go_and_pending_or_held_ones_stay(session: Session
     left = set(session.scalars(select(ExchangeEvent.subject)))
     assert left == {f"case:{pending.id}", f"case:{held.id}"}
     assert session.scalar(select(func.count(Delivery.id))) == 2
+
+
+def _screened(session: Session, days_ago: int, reference: str) -> int:
+    fields = ScreeningIn.model_validate({
+        "id": reference,
+        "person": {"full_name": "Budi Santoso", "sex": "M", "nik": "3201010204980003"},
+        "trip": {"destination_country": "KH", "visa_type": "tourist", "purpose": "work"},
+        "job_offer": {"text": "Admin online Rp 20 juta, hubungi 0812-3456-7890 di Telegram",
+                      "channel": "telegram"},
+    })  # fmt: skip
+    made = screening.screen_at_desk(session, fields, OFFICER)
+    made.screened_at = NOW - days_ago * DAY
+    session.flush()
+    return made.id
+
+
+def test_screenings_are_erased_after_their_retention_or_with_their_case(
+    session: Session,
+) -> None:
+    old, recent = _screened(session, 800, "BDG-1"), _screened(session, 10, "BDG-2")
+    referred = _screened(session, 800, "BDG-3")
+    _, referral = screening.decide(session, referred, "refer", "tawaran mencurigakan", OFFICER)
+    assert referral is not None
+    report = purge(session, NOW, POLICY)
+    assert report.screenings_erased == 1  # the referred one waits for its case
+    gone, kept = session.get(Screening, old), session.get(Screening, recent)
+    assert gone is not None
+    assert kept is not None
+    assert (gone.request, gone.reference) == ({}, ERASED)
+    assert gone.indicators  # the codes stay, for the statistics ...
+    assert {h["evidence"] for h in gone.indicators} == {ERASED}  # ... not what was quoted
+    assert "0812" not in str(gone.indicators)
+    assert (gone.score, gone.band) == (kept.score, kept.band)
+    assert kept.request["person"]["full_name"] == "Budi Santoso"
+    with pytest.raises(ConflictError, match="erased when its retention ended"):
+        screening.decide(session, old, "proceed", "sudah lama", OFFICER)
+    case = session.scalars(select(Case).where(Case.screening_referral_id == referral.id)).one()
+    cases.move(session, case.id, "close", "tidak terbukti", WORKER, CloseReason.UNFOUNDED)
+    case.state_since = NOW - 4000 * DAY
+    session.flush()
+    assert purge(session, NOW, POLICY).screenings_erased == 1  # with its case
+    with_case = session.get(Screening, referred)
+    assert with_case is not None
+    assert with_case.request == {}
+    session.refresh(referral)
+    assert (referral.reason, referral.evidence) == (ERASED, [])

@@ -13,6 +13,10 @@ What goes, and when:
   :attr:`Policy.case_days` after it closed; the states, dates, determination, indicator
   codes and country stay for the statistics, the free text of its timeline, decisions
   and referrals is replaced;
+- a desk screening that was not referred: the traveller (what they declared, the
+  reference, the evidence quoted, the words of the decision and of a contest) erased
+  :attr:`Policy.screening_days` after it; the score, band, action, indicator codes,
+  rulebook and decision stay. A referred screening is erased with its case;
 - agency events: once every delivery is settled (delivered or dead) and
   :attr:`Policy.exchange_days` have passed, the event and its delivery records.
 
@@ -36,6 +40,7 @@ from lindungi.exchange.models import Delivery, ExchangeEvent
 from lindungi.monitoring import retention as monitoring_retention
 from lindungi.monitoring.models import Alert, Consent, Enrolment, Presence, ZoneEvent
 from lindungi.retention.holds import Held, held
+from lindungi.screening.models import Referral, Screening
 from lindungi.settings import Settings
 
 #: What erased text reads as (Indonesian first, as the console shows it).
@@ -49,12 +54,14 @@ class Policy:
     case_days: int
     zone_event_days: int
     exchange_days: int
+    screening_days: int = 730
 
     @classmethod
     def of(cls, settings: Settings) -> Policy:
         """The policy the deployment configured."""
         return cls(settings.case_retention_days, settings.zone_event_retention_days,
-                   settings.exchange_retention_days)  # fmt: skip
+                   settings.exchange_retention_days,
+                   settings.screening_retention_days)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,7 @@ class Report:
     zone_events: int
     workers_erased: int
     cases_erased: int
+    screenings_erased: int
     exchange_events: int
     held_cases: int
     held_enrolments: int
@@ -131,14 +139,14 @@ def _erase_workers(session: Session, now: dt.datetime, gone: set[int],
     ))  # fmt: skip
 
 
-def _erase_cases(session: Session, now: dt.datetime, days: int, hold: frozenset[int]) -> int:
+def _erase_cases(session: Session, now: dt.datetime, days: int, hold: frozenset[int]) -> list[int]:
     ids = list(session.scalars(
         select(Case.id).where(Case.state == State.CLOSED.value, Case.erased_at.is_(None),
                               Case.state_since < now - dt.timedelta(days=days),
                               Case.id.not_in(hold))
     ))  # fmt: skip
     if not ids:
-        return 0
+        return []
     session.execute(
         update(Case).where(Case.id.in_(ids)).values(
             full_name=None, birth_date=None, nik=None, passport_no=None, narrative=None,
@@ -159,7 +167,46 @@ def _erase_cases(session: Session, now: dt.datetime, days: int, hold: frozenset[
                                      else_=ERASED),
         )
     )  # fmt: skip
-    return len(ids)
+    return ids
+
+
+def _erase_screenings(session: Session, now: dt.datetime, ids: list[int]) -> int:
+    """Erase the traveller from these screenings: what they declared, the caller's
+    reference, the evidence quoted, the decision's and the contest's words, and the
+    referral's; the score, band, action, indicator codes, rulebook and decision stay."""
+    done = 0
+    for row in session.scalars(
+        select(Screening).where(Screening.id.in_(ids), Screening.erased_at.is_(None))
+    ):
+        row.request = {}
+        row.reference = ERASED[:200]
+        row.indicators = [{**hit, "evidence": ERASED} for hit in row.indicators]
+        row.decision_reason = ERASED if row.decision_reason is not None else None
+        row.contest = ERASED if row.contest is not None else None
+        row.erased_at = now
+        done += 1
+    session.execute(
+        update(Referral).where(Referral.screening_id.in_(ids)).values(reason=ERASED, evidence=[])
+    )
+    return done
+
+
+def _unreferred_screenings(session: Session, now: dt.datetime, days: int) -> list[int]:
+    referred = select(Referral.screening_id)
+    return list(session.scalars(
+        select(Screening.id).where(Screening.erased_at.is_(None),
+                                   Screening.screened_at < now - dt.timedelta(days=days),
+                                   Screening.id.not_in(referred))
+    ))  # fmt: skip
+
+
+def _screenings_of(session: Session, case_ids: list[int]) -> list[int]:
+    """The screenings whose referral opened these cases."""
+    return list(session.scalars(
+        select(Referral.screening_id)
+        .join(Case, Case.screening_referral_id == Referral.id)
+        .where(Case.id.in_(case_ids))
+    ))  # fmt: skip
 
 
 def _exchange(session: Session, now: dt.datetime, days: int, hold: Held) -> int:
@@ -189,7 +236,13 @@ def purge(session: Session, now: dt.datetime, policy: Policy) -> Report:
     zone_events = _zone_events(session, now, policy.zone_event_days, gone, hold.enrolments)
     workers = _erase_workers(session, now, gone, hold.enrolments)
     cases = _erase_cases(session, now, policy.case_days, hold.cases)
+    screenings = _erase_screenings(
+        session, now,
+        _unreferred_screenings(session, now, policy.screening_days)
+        + _screenings_of(session, cases),
+    )  # fmt: skip
     events = _exchange(session, now, policy.exchange_days, hold)
     session.flush()
     return Report(raw.checkins, raw.withdrawn_checkins, raw.batches, zone_events, workers,
-                  cases, events, len(hold.cases), len(hold.enrolments))  # fmt: skip
+                  len(cases), screenings, events, len(hold.cases),
+                  len(hold.enrolments))  # fmt: skip

@@ -43,6 +43,8 @@ class Screening(Base):
     contest: Mapped[str | None] = mapped_column(Text)  # the traveller's objection, as recorded
     contested_by: Mapped[str | None] = mapped_column(String(64))
     contested_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    #: When the retention purge erased the traveller from it (``retention``).
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class Referral(Base):

@@ -135,6 +135,11 @@ def decide(
         owner_agency=screening.agency,
         resource_id=str(screening_id),
     )
+    if screening.erased_at is not None:
+        raise ConflictError(
+            f"screening {screening_id} was erased when its retention ended; screen the "
+            "traveller again"
+        )
     if screening.decision is not None:
         raise ConflictError(
             f"screening {screening_id} was already decided ({screening.decision}) by "
