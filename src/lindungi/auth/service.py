@@ -46,6 +46,15 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
+def acting_as(session: Session, username: str) -> Principal:
+    """The principal of an active user acting through the server's command line
+    (``--as``): their roles apply, as they would over the API."""
+    user = get_user(session, username)
+    if not user.is_active:
+        raise ConflictError(f"user {username!r} is deactivated")
+    return Principal.of(user.id, user.username, user.agency_code, user.role_codes, None)
+
+
 def list_users(session: Session, agency: str | None = None) -> list[User]:
     """Users, optionally of one agency, by username."""
     query = select(User).options(selectinload(User.roles)).order_by(User.username)

@@ -12,7 +12,6 @@ from typing import Annotated, TypeVar
 
 import typer
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from lindungi.audit import service as audit
 from lindungi.audit.entry import Action
@@ -41,13 +40,6 @@ E = TypeVar("E", bound=StrEnum)
 cases_app = typer.Typer(help="Cases: intake, the workflow, identification.", no_args_is_help=True)
 AsOption = Annotated[str, typer.Option("--as", help="The user acting (their roles apply).")]
 ReasonOption = Annotated[str, typer.Option(help="Why (goes into the timeline and audit log).")]
-
-
-def _principal(session: Session, username: str) -> Principal:
-    user = auth.get_user(session, username)
-    if not user.is_active:
-        raise fail(f"user {username!r} is deactivated")
-    return Principal.of(user.id, user.username, user.agency_code, user.role_codes, None)
 
 
 def _actor(principal: Principal) -> Actor:
@@ -79,7 +71,7 @@ def report_command(
     if channel not in CHANNELS:
         raise fail(f"--channel {channel!r}: expected one of {', '.join(CHANNELS)}")
     with unit_of_work(settings_for(db)) as session:
-        principal = _principal(session, as_user)
+        principal = auth.acting_as(session, as_user)
         principal.require(Permission("cases", "create"))
         fields = {"channel": channel, "summary": summary, "country": country, "city": city}
         made = service.report(session, fields, principal)
@@ -111,7 +103,7 @@ def show_command(
     if reveal and not purpose:
         raise fail("--purpose: say why you reveal protected fields (it is audited)")
     with unit_of_work(settings_for(db)) as session:
-        principal = _principal(session, as_user)
+        principal = auth.acting_as(session, as_user)
         case = service.get_case(session, case_id, principal)
         fields = handoffs.reveal(session, case, reveal or [], principal)
         read = ["state", "summary", "timeline", *fields]
@@ -140,7 +132,7 @@ def list_command(
     """The case queue, the longest in their stage first (open fields only)."""
     stage = _choice(State, state, "--state")
     with unit_of_work(settings_for(db)) as session:
-        principal = _principal(session, as_user)
+        principal = auth.acting_as(session, as_user)
         principal.require(Permission("cases", "read"))
         found = service.queue(session, stage, None, limit)
         audit.record(session, _actor(principal), Action.READ, "cases", "queue",
@@ -165,7 +157,7 @@ def move_command(
     """Take one step of the workflow (refused with the allowed moves, status 1)."""
     why = _choice(CloseReason, close_reason, "--close-reason")
     with unit_of_work(settings_for(db)) as session:
-        principal = _principal(session, as_user)
+        principal = auth.acting_as(session, as_user)
         case = service.move(session, case_id, action, reason, principal, why)
         audit.record(session, _actor(principal), Action.TRANSITION, "cases", str(case_id),
                      fields=["state"], purpose=reason)  # fmt: skip
@@ -199,7 +191,7 @@ def identify_command(
                    f"--determination {determination!r}: expected one of "
                    + ", ".join(d.value for d in Determination)) from None  # fmt: skip
     with unit_of_work(settings_for(db)) as session:
-        principal = _principal(session, as_user)
+        principal = auth.acting_as(session, as_user)
         row, suggestion = service.identify(session, case_id, observed, decided, reason, principal)
         audit.record(session, _actor(principal), Action.CREATE, "case_determinations",
                      str(row.id), fields=["determination"], purpose=reason)  # fmt: skip
@@ -258,7 +250,7 @@ def refer_command(
               "consent": consent, "consent_note": consent_note,
               "override_reason": override_reason, "note": note}  # fmt: skip
     with unit_of_work(settings_for(db)) as session:
-        principal = _principal(session, as_user)
+        principal = auth.acting_as(session, as_user)
         row = handoffs.refer(session, case_id, fields, principal)
         audit.record(session, _actor(principal), Action.CREATE, "case_referrals", str(row.id),
                      fields=["service", "basis"], purpose=override_reason or note)  # fmt: skip
@@ -284,7 +276,7 @@ def legal_command(
     fields = {"action": action, "reason": reason, "amount_idr": amount, "consent": consent,
               "consent_note": None, "override_reason": override_reason}  # fmt: skip
     with unit_of_work(settings_for(db)) as session:
-        principal = _principal(session, as_user)
+        principal = auth.acting_as(session, as_user)
         case = handoffs.legal_move(session, case_id, fields, principal)
         audit.record(session, _actor(principal), Action.TRANSITION, "cases", str(case_id),
                      fields=["legal_stage", "restitution"], purpose=reason)  # fmt: skip
@@ -326,7 +318,7 @@ def export_command(
     """Export cases as CSV (needs cases:export; protected groups need scope all)."""
     stage = _choice(State, state, "--state")
     with unit_of_work(settings_for(db)) as session:
-        principal = _principal(session, as_user)
+        principal = auth.acting_as(session, as_user)
         made = export_cases(session, principal, reveal or [], stage)
         for case_id in made.case_ids:
             audit.record(session, _actor(principal), Action.EXPORT, "cases", str(case_id),

@@ -34,10 +34,7 @@ MANAGE = Permission("legal_holds", "manage")
 
 
 def _principal(session: Session, username: str, permission: Permission) -> Principal:
-    user = auth.get_user(session, username)
-    if not user.is_active:
-        raise fail(f"user {username!r} is deactivated")
-    principal = Principal.of(user.id, user.username, user.agency_code, user.role_codes, None)
+    principal = auth.acting_as(session, username)
     principal.require(permission)
     return principal
 
